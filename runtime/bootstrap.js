@@ -1,0 +1,206 @@
+// The runtime's core, evaluated first in every isolate. Done here in JS: the
+// plumbing every family shares (bytes through a shared scratch buffer, the
+// error classes Go asks for, the registry of event handlers and binding
+// factories, env, the worker's exports). Done in Go (isolate.go): the loop,
+// the ops, limits. The object returned is `core`, handed to every family's
+// JS and never to user code.
+(function (ops, global) {
+  "use strict";
+  const uncurryThis = (fn) => Function.prototype.call.bind(fn);
+  const TypedArraySlice = uncurryThis(Uint8Array.prototype.slice);
+  const TypedArraySet = uncurryThis(Uint8Array.prototype.set);
+  const ArrayBufferIsView = ArrayBuffer.isView;
+  const ObjectDefineProperty = Object.defineProperty;
+  const ObjectCreate = Object.create;
+  const ObjectFreeze = Object.freeze;
+  const MapCtor = Map;
+  const MapGet = uncurryThis(Map.prototype.get);
+  const MapSet = uncurryThis(Map.prototype.set);
+  const MapHas = uncurryThis(Map.prototype.has);
+  const ArrayPush = uncurryThis(Array.prototype.push);
+  const SAB = SharedArrayBuffer;
+  const U8 = Uint8Array;
+  const JSONParse = JSON.parse;
+
+  // Bytes cross the boundary through this buffer: Go reads and writes its
+  // backing store directly, so a body chunk costs two memcpys, not a call
+  // per byte. Larger payloads get a SharedArrayBuffer of their own.
+  const SCRATCH_SIZE = 1 << 20; // also runtime/isolate.go: scratchSize
+  const scratch = new SAB(SCRATCH_SIZE);
+  const scratchU8 = new U8(scratch);
+
+  // toGo prepares bytes (an ArrayBuffer or a view) to be an op argument;
+  // Go reads it with Call.Bytes. At most one such argument per op call.
+  function toGo(bytes) {
+    let u8;
+    if (bytes instanceof ArrayBuffer || bytes instanceof SAB) u8 = new U8(bytes);
+    else if (ArrayBufferIsView(bytes)) u8 = new U8(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    else throw new TypeError("expected an ArrayBuffer or ArrayBufferView");
+    const n = u8.byteLength;
+    if (n <= SCRATCH_SIZE) {
+      TypedArraySet(scratchU8, u8);
+      return n;
+    }
+    const sab = new SAB(n);
+    TypedArraySet(new U8(sab), u8);
+    return sab;
+  }
+
+  // fromGo is called by Go to turn bytes it placed in scratch (n >= 0) or
+  // in a buffer from allocShared into a Uint8Array the worker owns.
+  function fromGo(n, sab) {
+    if (sab !== undefined) return TypedArraySlice(new U8(sab), 0, n);
+    return TypedArraySlice(scratchU8, 0, n);
+  }
+  function allocShared(n) {
+    return new SAB(n);
+  }
+
+  const errorClasses = { __proto__: null, Error, TypeError, RangeError, SyntaxError };
+  // makeError is called by Go to build the exception an op throws.
+  function makeError(cls, name, message) {
+    if (cls === "DOMException") {
+      const DOMException = errorClasses.DOMException;
+      if (DOMException) return new DOMException(message, name);
+      const e = new Error(message);
+      e.name = name;
+      return e;
+    }
+    const C = errorClasses[cls] || Error;
+    return new C(message);
+  }
+
+  const provided = new MapCtor();
+  const eventHandlers = new MapCtor();
+  const bindingFactories = new MapCtor();
+  const listeners = new MapCtor();
+  let workerModule = ObjectFreeze(ObjectCreate(null));
+  let env;
+
+  const core = {
+    toGo,
+    // defineGlobal installs a Web IDL style global: writable, configurable,
+    // not enumerable.
+    defineGlobal(name, value) {
+      ObjectDefineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+    },
+    // provide and use share internals between families.
+    provide(name, value) {
+      if (MapHas(provided, name)) throw new Error(`core: ${name} provided twice`);
+      MapSet(provided, name, value);
+      if (name === "DOMException") errorClasses.DOMException = value;
+    },
+    use(name) {
+      if (!MapHas(provided, name)) throw new Error(`core: ${name} is not provided (missing extension dependency?)`);
+      return MapGet(provided, name);
+    },
+    // onEvent sets the function the runtime calls for an event type
+    // ("fetch"): fn(id, ...fields). One per type.
+    onEvent(type, fn) {
+      MapSet(eventHandlers, type, fn);
+    },
+    // registerBinding sets the factory for an env binding kind:
+    // factory(name, value) returns what env[name] holds.
+    registerBinding(kind, factory) {
+      MapSet(bindingFactories, kind, factory);
+    },
+    // env returns the worker's env object, built once per isolate.
+    env() {
+      if (env === undefined) env = buildEnv();
+      return env;
+    },
+    // module returns the worker's exports (empty for service-worker syntax).
+    module() {
+      return workerModule;
+    },
+    // listeners returns the functions added with addEventListener(type).
+    listeners(type) {
+      return MapGet(listeners, type) || [];
+    },
+    // requestDone tells the runtime that request id, waitUntil included,
+    // is over; its slot is freed.
+    requestDone(id) {
+      ops.op_core_request_done(id);
+    },
+    // requestError reports an exception that ends request id with a 500
+    // (or, for the fetch family, whatever it decides).
+    requestError(id, err) {
+      let message, stack;
+      try {
+        message = err instanceof Error ? `${err.name}: ${err.message}` : `Uncaught ${String(err)}`;
+        stack = err instanceof Error && typeof err.stack === "string" ? err.stack : "";
+      } catch {
+        message = "Uncaught exception (not convertible to a string)";
+        stack = "";
+      }
+      ops.op_core_request_error(id, message, stack);
+    },
+    log(level, message) {
+      ops.op_core_log(level, message);
+    },
+  };
+
+  function buildEnv() {
+    const e = {};
+    const list = JSONParse(ops.op_core_bindings());
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i];
+      let value;
+      if (b.kind === "var" || b.kind === "secret") value = b.value;
+      else {
+        const f = MapGet(bindingFactories, b.kind);
+        if (!f) throw new Error(`no extension provides bindings of kind ${b.kind} (env.${b.name})`);
+        value = f(b.name, b.value);
+      }
+      ObjectDefineProperty(e, b.name, { value, enumerable: true, writable: false, configurable: false });
+    }
+    return ObjectFreeze(e);
+  }
+
+  // Service-worker syntax registers handlers with addEventListener. The
+  // events family may replace these with a full EventTarget on globalThis,
+  // keeping core.listeners as the source of truth.
+  function addEventListener(type, listener) {
+    if (typeof listener !== "function" && (listener === null || typeof listener !== "object")) return;
+    type = String(type);
+    let list = MapGet(listeners, type);
+    if (!list) MapSet(listeners, type, (list = []));
+    if (list.indexOf(listener) === -1) ArrayPush(list, listener);
+  }
+  function removeEventListener(type, listener) {
+    const list = MapGet(listeners, String(type));
+    if (!list) return;
+    const i = list.indexOf(listener);
+    if (i !== -1) list.splice(i, 1);
+  }
+  core.defineGlobal("addEventListener", addEventListener);
+  core.defineGlobal("removeEventListener", removeEventListener);
+  core.defineGlobal("self", global);
+
+  // The functions Go calls directly.
+  const internal = {
+    fromGo,
+    allocShared,
+    makeError,
+    scratch,
+    setModule(m) {
+      if (m !== null && typeof m === "object") workerModule = m;
+    },
+    // dispatch runs the handler for an event type; it returns false when
+    // nothing handles that type.
+    dispatch(type, id, a, b, c, d) {
+      const fn = MapGet(eventHandlers, type);
+      if (!fn) return false;
+      fn(id, a, b, c, d);
+      return true;
+    },
+    // hasHandler says whether the worker handles an event type, either in
+    // its default export or through addEventListener.
+    hasHandler(type) {
+      const d = workerModule.default;
+      if (d !== null && d !== undefined && typeof d[type] === "function") return true;
+      return (MapGet(listeners, type) || []).length > 0;
+    },
+  };
+  return [core, internal];
+})
