@@ -142,7 +142,7 @@
 
   function buildEnv() {
     const e = {};
-    const list = JSONParse(ops.op_core_bindings());
+    const list = ops.op_core_bindings();
     for (let i = 0; i < list.length; i++) {
       const b = list[i];
       let value;

@@ -97,6 +97,7 @@ func (it *Isolate) installOp(obj *v8.Object, op Op) error {
 		for _, a := range args {
 			it.track(a)
 		}
+		it.track(info.This().Value)
 		c := &Call{it: it, op: op.Name, args: args}
 		if op.Sync != nil {
 			res, err := op.Sync(c)

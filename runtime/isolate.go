@@ -1,9 +1,10 @@
 package runtime
 
 import (
-	_ "embed"
 	"context"
+	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	goruntime "runtime"
@@ -70,6 +71,7 @@ type Isolate struct {
 	fnSetModule  *v8.Function
 	fnEvalDone   *v8.Function
 	module       *v8.Value
+	heapLimit    uint64
 	evals        map[uint64]chan evalResult
 }
 
@@ -113,6 +115,7 @@ func (it *Isolate) run(ready chan<- error) {
 	it.clock = currentThreadClock()
 	it.iso = v8.NewIsolate(v8.WithResourceConstraints(it.cfg.MemoryLimit/4, it.cfg.MemoryLimit))
 	it.ctx = v8.NewContext(it.iso)
+	it.heapLimit = it.iso.GetHeapStatistics().HeapSizeLimit
 	if err := it.setup(); err != nil {
 		it.dispose()
 		close(it.dead)
@@ -127,8 +130,8 @@ func (it *Isolate) run(ready chan<- error) {
 // under the CPU limit (scaled for start-up work) like any task.
 func (it *Isolate) setup() (err error) {
 	it.runTask(task{fn: func() { err = it.install() }}, 10*it.cfg.CPULimit+time.Second)
-	if err == nil && it.termErr != nil {
-		err = fmt.Errorf("evaluating the worker script: %w", it.termErr)
+	if cause := it.termination(); err == nil && cause != nil {
+		err = &BuildError{File: it.pool.entry, Message: "evaluating the worker's top level: " + cause.Error()}
 	}
 	if err != nil {
 		return err
@@ -216,8 +219,8 @@ func (it *Isolate) install() error {
 	b := it.pool.bundle
 	mod, err := it.runCached(b.name, b.source)
 	if err != nil {
-		if it.iso.IsExecutionTerminating() {
-			return err
+		if it.terminated(err) {
+			return nil
 		}
 		return it.pool.buildErrorFromJS(err)
 	}
@@ -278,7 +281,7 @@ func (it *Isolate) loop() {
 			t.req = nil
 		}
 		it.runTask(t, it.cfg.CPULimit)
-		if it.termErr != nil {
+		if it.termination() != nil {
 			break
 		}
 	}
@@ -286,13 +289,13 @@ func (it *Isolate) loop() {
 }
 
 // Post queues fn to run on the isolate's thread as a task, charged to req
-// (nil for none). It may be called from any goroutine; it is a no-op once
-// the isolate has stopped.
-func (it *Isolate) Post(req *Request, fn func()) {
+// (nil for none). It may be called from any goroutine; once the isolate
+// has stopped it does nothing and returns false.
+func (it *Isolate) Post(req *Request, fn func()) bool {
 	it.qmu.Lock()
 	if it.stop.Load() {
 		it.qmu.Unlock()
-		return
+		return false
 	}
 	it.queue = append(it.queue, task{req, fn})
 	it.qmu.Unlock()
@@ -300,6 +303,7 @@ func (it *Isolate) Post(req *Request, fn func()) {
 	case it.wake <- struct{}{}:
 	default:
 	}
+	return true
 }
 
 // runTask runs one task under the CPU watchdog, drains the microtask
@@ -337,14 +341,40 @@ func (it *Isolate) runTask(t task, limit time.Duration) {
 	if t.req != nil {
 		t.req.cpuUsed += used
 	}
-	it.cur = nil
 	it.releaseArena()
-	if it.termErr == nil && it.iso.IsExecutionTerminating() {
-		// Nobody here asked for it: V8's near-heap-limit callback did.
-		it.termMu.Lock()
-		it.termErr, it.termCulp = ErrMemoryLimit, t.req
-		it.termMu.Unlock()
+	if it.termination() == nil && it.iso.GetHeapStatistics().HeapSizeLimit > it.heapLimit {
+		// v8go's near-heap-limit callback terminated JS and raised the
+		// limit to let it unwind: the isolate ran out of heap, perhaps in
+		// a microtask where no call site saw the termination.
+		it.terminated(errHeapLimit)
 	}
+	it.cur = nil
+}
+
+// termination returns why JS was terminated, or nil.
+func (it *Isolate) termination() error {
+	it.termMu.Lock()
+	defer it.termMu.Unlock()
+	return it.termErr
+}
+
+// errHeapLimit stands for a termination nobody here asked for.
+var errHeapLimit = errors.New("heap limit reached")
+
+// terminated reports whether err is V8's termination of JS. A termination
+// that neither the watchdog nor a timeout asked for comes from V8's
+// near-heap-limit callback: the memory limit, charged to the running task.
+func (it *Isolate) terminated(err error) bool {
+	var je *v8.JSError
+	if err != errHeapLimit && !(errors.As(err, &je) && strings.HasPrefix(je.Message, "ExecutionTerminated")) {
+		return false
+	}
+	it.termMu.Lock()
+	if it.termErr == nil {
+		it.termErr, it.termCulp = ErrMemoryLimit, it.cur
+	}
+	it.termMu.Unlock()
+	return true
 }
 
 // watch is the CPU watchdog of one task: it terminates JS once the thread
@@ -380,10 +410,15 @@ func (it *Isolate) terminateFor(req *Request, err error) {
 func (it *Isolate) shutdown() {
 	it.qmu.Lock()
 	it.stop.Store(true)
+	queued := it.queue
 	it.queue = nil
 	it.qmu.Unlock()
+	cause := it.termination()
+	if cause != nil {
+		// Out of the pool first, so no new request picks it.
+		it.pool.retire(it)
+	}
 	close(it.dead)
-	cause := it.termErr
 	if cause != nil {
 		it.log.Warn("isolate recycled", zap.Int("isolate", it.index), zap.Error(cause), zap.Int("in_flight", len(it.requests)))
 	}
@@ -396,6 +431,15 @@ func (it *Isolate) shutdown() {
 		}
 		req.Finish(err)
 		it.requestDone(req)
+	}
+	// Requests whose first task never ran were never seen by the worker.
+	for _, t := range queued {
+		if req := t.req; req != nil && !req.done && it.requests[req.ID] == nil {
+			req.done = true
+			req.Finish(ErrIsolateLost)
+			req.cancel()
+			it.pool.release(it)
+		}
 	}
 	for id, ch := range it.evals {
 		err := ErrClosed
@@ -456,8 +500,9 @@ func (it *Isolate) startFetch(req *Request) {
 	hasBody := r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0
 	handled, err := it.fnDispatch.Call(v8.Undefined(it.iso),
 		it.str("fetch"), it.num64(req.ID), it.str(r.Method), it.str(url), it.str(hb.String()), it.bool(hasBody))
+	it.track(handled)
 	if err != nil {
-		if it.iso.IsExecutionTerminating() {
+		if it.terminated(err) {
 			return
 		}
 		req.Finish(it.pool.scriptError(err))
@@ -523,7 +568,7 @@ func (it *Isolate) CallFunction(fn *v8.Function, args ...any) (*v8.Value, error)
 	}
 	v, err := fn.Call(v8.Undefined(it.iso), vals...)
 	if err != nil {
-		if it.iso.IsExecutionTerminating() {
+		if it.terminated(err) {
 			return nil, err
 		}
 		return nil, it.pool.scriptError(err)
@@ -688,8 +733,8 @@ func (it *Isolate) eval(ctx context.Context, source string) (string, error) {
 			return r.value, r.err
 		default:
 		}
-		if it.termErr != nil {
-			return "", it.termErr
+		if cause := it.termination(); cause != nil {
+			return "", cause
 		}
 		return "", ErrClosed
 	case <-ctx.Done():

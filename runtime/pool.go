@@ -89,31 +89,33 @@ func (p *Pool) Config() Config { return p.cfg }
 // means the client has not had a complete response: a *ScriptError, one
 // of the Err* values, or either wrapped with ErrResponseStarted.
 func (p *Pool) Dispatch(w http.ResponseWriter, r *http.Request) error {
-	it, err := p.acquire(r.Context())
-	if err != nil {
-		return err
-	}
 	p.stats.requests.Add(1)
 	ctx, cancel := context.WithCancel(r.Context())
 	req := &Request{
 		ID:        p.nextID.Add(1),
 		HTTP:      r,
-		it:        it,
 		ctx:       ctx,
 		cancel:    cancel,
 		responded: make(chan struct{}),
 		w:         w,
 	}
-	req.timer = time.AfterFunc(p.cfg.Timeout, func() { p.timeout(req) })
-	it.Post(req, func() { it.startFetch(req) })
-	select {
-	case <-req.responded:
-	case <-it.dead:
-		// The loop is gone; shutdown finishes every request it had, but a
-		// request posted too late never reached it.
-		req.Finish(ErrIsolateLost)
+	for {
+		it, err := p.acquire(r.Context())
+		if err != nil {
+			cancel()
+			return err
+		}
+		req.it = it
+		req.timer = time.AfterFunc(p.cfg.Timeout, func() { p.timeout(req) })
+		if it.Post(req, func() { it.startFetch(req) }) {
+			break
+		}
+		// The isolate stopped between acquire and Post; the request never
+		// reached it, so it is safe to try another.
+		req.timer.Stop()
 		p.release(it)
 	}
+	<-req.responded
 	return req.err
 }
 
@@ -213,16 +215,23 @@ func (p *Pool) handOff() {
 	}
 }
 
-// replace removes a condemned isolate and starts a fresh one in its place.
-func (p *Pool) replace(old *Isolate) {
-	p.stats.recycled.Add(1)
+// retire takes a condemned isolate out of the pool, so that no request is
+// sent to it any more.
+func (p *Pool) retire(old *Isolate) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	for i, it := range p.isolates {
 		if it == old {
 			p.isolates = append(p.isolates[:i], p.isolates[i+1:]...)
-			break
+			return
 		}
 	}
+}
+
+// replace starts a fresh isolate in place of a retired one.
+func (p *Pool) replace(old *Isolate) {
+	p.stats.recycled.Add(1)
+	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
 		return
