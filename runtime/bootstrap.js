@@ -21,6 +21,7 @@
   const SAB = SharedArrayBuffer;
   const U8 = Uint8Array;
   const JSONParse = JSON.parse;
+  const StringSplit = uncurryThis(String.prototype.split);
 
   // Bytes cross the boundary through this buffer: Go reads and writes its
   // backing store directly, so a body chunk costs two memcpys, not a call
@@ -186,12 +187,17 @@
     setModule(m) {
       if (m !== null && typeof m === "object") workerModule = m;
     },
-    // dispatch runs the handler for an event type; it returns false when
-    // nothing handles that type.
-    dispatch(type, id, a, b, c, d) {
+    // dispatch runs the handler for an event type with the event's id and
+    // its fields, which Go packs into one string separated by \x01 so the
+    // event crosses the boundary as one value. It returns false when
+    // nothing handles that type. For "fetch" the fields are method, url,
+    // headers ("name\0value\0...", lowercase names, host first) and
+    // hasBody ("1" or "").
+    dispatch(type, id, packed) {
       const fn = MapGet(eventHandlers, type);
       if (!fn) return false;
-      fn(id, a, b, c, d);
+      const f = StringSplit(packed, "\x01");
+      fn(id, f[0], f[1], f[2], f[3]);
       return true;
     },
     // hasHandler says whether the worker handles an event type, either in

@@ -72,6 +72,7 @@ type Isolate struct {
 	fnEvalDone   *v8.Function
 	module       *v8.Value
 	heapLimit    uint64
+	fetchType    *v8.Value // "fetch", made once
 	evals        map[uint64]chan evalResult
 }
 
@@ -184,6 +185,7 @@ func (it *Isolate) install() error {
 	it.fnDispatch = get("dispatch")
 	it.fnHasHandler = get("hasHandler")
 	it.fnSetModule = get("setModule")
+	it.fetchType, _ = v8.NewValue(it.iso, "fetch")
 	sabV, _ := internal.Get("scratch")
 	buf, free, err := sabV.SharedArrayBufferGetContents()
 	if err != nil {
@@ -484,22 +486,34 @@ func (it *Isolate) startFetch(req *Request) {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	url := scheme + "://" + r.Host + r.URL.RequestURI()
-	var hb strings.Builder
-	hb.WriteString("host\x00")
-	hb.WriteString(r.Host)
+	// One string carries every field, so the request crosses into V8 as
+	// one value: method, URL, headers ("name\0value\0..."), has-body,
+	// separated by \x01, which HTTP forbids in all of them.
+	var b strings.Builder
+	b.Grow(256)
+	b.WriteString(r.Method)
+	b.WriteByte(1)
+	b.WriteString(scheme)
+	b.WriteString("://")
+	b.WriteString(r.Host)
+	b.WriteString(r.URL.RequestURI())
+	b.WriteByte(1)
+	b.WriteString("host\x00")
+	b.WriteString(r.Host)
 	for name, values := range r.Header {
 		lname := strings.ToLower(name)
 		for _, v := range values {
-			hb.WriteByte(0)
-			hb.WriteString(lname)
-			hb.WriteByte(0)
-			hb.WriteString(v)
+			b.WriteByte(0)
+			b.WriteString(lname)
+			b.WriteByte(0)
+			b.WriteString(v)
 		}
 	}
-	hasBody := r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0
-	handled, err := it.fnDispatch.Call(v8.Undefined(it.iso),
-		it.str("fetch"), it.num64(req.ID), it.str(r.Method), it.str(url), it.str(hb.String()), it.bool(hasBody))
+	b.WriteByte(1)
+	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+		b.WriteByte('1')
+	}
+	handled, err := it.fnDispatch.Call(v8.Undefined(it.iso), it.fetchType, it.num64(req.ID), it.str(b.String()))
 	it.track(handled)
 	if err != nil {
 		if it.terminated(err) {
