@@ -139,6 +139,15 @@
     log(level, message) {
       ops.op_core_log(level, message);
     },
+    // logError logs an exception that ends nothing (a rejected waitUntil
+    // promise, a throwing timer) with its stack mapped to the user's files.
+    logError(message, err) {
+      let stack = "";
+      try {
+        stack = err instanceof Error && typeof err.stack === "string" ? err.stack : String(err);
+      } catch {}
+      ops.op_core_log_error(message, stack);
+    },
   };
 
   function buildEnv() {

@@ -92,7 +92,15 @@ func (c *Call) RequestArg(i int) (*Request, error) {
 
 // installOp binds op as a property of obj.
 func (it *Isolate) installOp(obj *v8.Object, op Op) error {
-	tmpl := v8.NewFunctionTemplateWithError(it.iso, func(info *v8.FunctionCallbackInfo) (*v8.Value, error) {
+	tmpl := v8.NewFunctionTemplateWithError(it.iso, func(info *v8.FunctionCallbackInfo) (ret *v8.Value, rerr error) {
+		// A bug in an op must not take Caddy down: it becomes an Error in
+		// the worker and a log line with the Go stack.
+		defer func() {
+			if r := recover(); r != nil {
+				it.log.Error("op panicked", zap.String("op", op.Name), zap.Any("panic", r), zap.Stack("go_stack"))
+				ret, rerr = nil, it.throwable(fmt.Errorf("internal error in %s: %v", op.Name, r))
+			}
+		}()
 		args := info.Args()
 		for _, a := range args {
 			it.track(a)
@@ -120,7 +128,17 @@ func (it *Isolate) installOp(obj *v8.Object, op Op) error {
 		}
 		req := it.cur
 		go func() {
-			res, err := work()
+			var res any
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						it.log.Error("op panicked", zap.String("op", op.Name), zap.Any("panic", r), zap.Stack("go_stack"))
+						err = fmt.Errorf("internal error in %s: %v", op.Name, r)
+					}
+				}()
+				res, err = work()
+			}()
 			it.Post(req, func() { it.settle(resolver, res, err) })
 		}()
 		return it.track(resolver.GetPromise().Value), nil
@@ -180,6 +198,10 @@ func coreOpList(it *Isolate) []Op {
 			if req != nil {
 				req.Finish(se)
 			}
+			return nil, nil
+		}},
+		{Name: "op_core_log_error", Sync: func(c *Call) (any, error) {
+			it.log.Error(c.String(0), zap.String("stack", it.pool.mapStack(c.String(1))))
 			return nil, nil
 		}},
 		{Name: "op_core_log", Sync: func(c *Call) (any, error) {

@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // testExt is a small fetch glue for the runtime's own tests: the worker's
@@ -36,6 +38,9 @@ core.onEvent("fetch", async (id, method, url, headers, hasBody) => {
   }
   core.requestDone(id);
 });
+core.defineGlobal("logError", core.logError);
+core.defineGlobal("panicky", () => ops.op_test_panic());
+core.defineGlobal("panickyAsync", () => ops.op_test_panic_async());
 core.defineGlobal("sleep", (ms) => ops.op_test_sleep(ms));
 core.defineGlobal("bytesRoundTrip", (b) => ops.op_test_echo(core.toGo(b)));
 `}},
@@ -57,6 +62,14 @@ core.defineGlobal("bytesRoundTrip", (b) => ops.op_test_echo(core.toGo(b)));
 		{Name: "op_test_sleep", Async: func(c *Call) (func() (any, error), error) {
 			d := time.Duration(c.Float(0) * float64(time.Millisecond))
 			return func() (any, error) { time.Sleep(d); return nil, nil }, nil
+		}},
+		{Name: "op_test_panic", Sync: func(c *Call) (any, error) {
+			var m map[string]int
+			m["boom"]++ // a nil map write: a bug in an op
+			return nil, nil
+		}},
+		{Name: "op_test_panic_async", Async: func(c *Call) (func() (any, error), error) {
+			return func() (any, error) { panic("async boom") }, nil
 		}},
 		{Name: "op_test_echo", Sync: func(c *Call) (any, error) {
 			return c.Bytes(0)
@@ -366,4 +379,42 @@ func BenchmarkDispatch(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestLogErrorMapsTheStack(t *testing.T) {
+	core, logs := observer.New(zap.ErrorLevel)
+	p := newTestPool(t, "export default { fetch() {} };\n\nexport function thrower() {\n  throw new TypeError(\"nope\");\n}\n", func(c *Config) {
+		c.Logger = zap.New(core)
+	})
+	opEval(t, p, `try { exports.thrower(); } catch (e) { logError("waitUntil promise rejected", e); }`)
+	entries := logs.FilterMessage("waitUntil promise rejected").All()
+	if len(entries) != 1 {
+		t.Fatalf("got %d log entries, want 1", len(entries))
+	}
+	stack := entries[0].ContextMap()["stack"].(string)
+	if !strings.Contains(stack, "TypeError: nope") || !strings.Contains(stack, "worker.js:4:9") {
+		t.Fatalf("stack not mapped to worker.js:4:9:\n%s", stack)
+	}
+}
+
+func opEval(t *testing.T, p *Pool, src string) string {
+	t.Helper()
+	out, err := p.Eval(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestOpPanicBecomesAnError(t *testing.T) {
+	p := newTestPool(t, `export default { fetch() {} };`, nil)
+	got := opEval(t, p, `
+const out = [];
+try { panicky(); } catch (e) { out.push(e instanceof Error, e.message); }
+try { await panickyAsync(); } catch (e) { out.push(e instanceof Error, e.message); }
+return out;`)
+	want := `[true,"internal error in op_test_panic: assignment to entry in nil map",true,"internal error in op_test_panic_async: async boom"]`
+	if got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
 }
