@@ -93,6 +93,39 @@ func (c *Call) RequestArg(i int) (*Request, error) {
 // installOp binds op as a property of obj.
 func (it *Isolate) installOp(obj *v8.Object, op Op) error {
 	tmpl := v8.NewFunctionTemplateWithError(it.iso, func(info *v8.FunctionCallbackInfo) (ret *v8.Value, rerr error) {
+		// Handles made during the call (its arguments, values built on
+		// the way) are garbage once it returns, except the result or the
+		// exception, which V8 reads just after this function returns: that
+		// one is released when the next op stores its own (V8 has read it
+		// by then) or when the task ends. So a task may call ops a million
+		// times and hold two handles.
+		mark := len(it.arena)
+		defer func() {
+			var keep *v8.Value
+			if ret != nil {
+				keep = ret
+			} else if t, ok := rerr.(jsThrow); ok {
+				keep = t.Value
+			}
+			kept := false
+			for i := mark; i < len(it.arena); i++ {
+				if v := it.arena[i]; v != nil {
+					if v == keep {
+						kept = true
+					} else {
+						v.Release()
+					}
+				}
+				it.arena[i] = nil
+			}
+			it.arena = it.arena[:mark]
+			if kept {
+				if it.lastResult != nil {
+					it.lastResult.Release()
+				}
+				it.lastResult = keep
+			}
+		}()
 		// A bug in an op must not take Caddy down: it becomes an Error in
 		// the worker and a log line with the Go stack.
 		defer func() {

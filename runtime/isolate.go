@@ -58,6 +58,7 @@ type Isolate struct {
 	ctx          *v8.Context
 	clock        threadClock
 	arena        []*v8.Value
+	lastResult   *v8.Value // the last op result, until V8 has read it
 	cur          *Request
 	requests     map[uint64]*Request
 	state        map[any]any
@@ -664,6 +665,10 @@ func (it *Isolate) track(v *v8.Value) *v8.Value {
 }
 
 func (it *Isolate) releaseArena() {
+	if it.lastResult != nil {
+		it.lastResult.Release()
+		it.lastResult = nil
+	}
 	for i, v := range it.arena {
 		if v != nil {
 			v.Release()

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +40,7 @@ core.onEvent("fetch", async (id, method, url, headers, hasBody) => {
   core.requestDone(id);
 });
 core.defineGlobal("logError", core.logError);
+core.defineGlobal("arenaSize", () => ops.op_test_arena_size());
 core.defineGlobal("panicky", () => ops.op_test_panic());
 core.defineGlobal("panickyAsync", () => ops.op_test_panic_async());
 core.defineGlobal("sleep", (ms) => ops.op_test_sleep(ms));
@@ -70,6 +72,9 @@ core.defineGlobal("bytesRoundTrip", (b) => ops.op_test_echo(core.toGo(b)));
 		}},
 		{Name: "op_test_panic_async", Async: func(c *Call) (func() (any, error), error) {
 			return func() (any, error) { panic("async boom") }, nil
+		}},
+		{Name: "op_test_arena_size", Sync: func(c *Call) (any, error) {
+			return len(c.it.arena), nil
 		}},
 		{Name: "op_test_echo", Sync: func(c *Call) (any, error) {
 			return c.Bytes(0)
@@ -416,5 +421,31 @@ return out;`)
 	want := `[true,"internal error in op_test_panic: assignment to entry in nil map",true,"internal error in op_test_panic_async: async boom"]`
 	if got != want {
 		t.Fatalf("got %s, want %s", got, want)
+	}
+}
+
+func TestOpCallsDoNotHoldHandles(t *testing.T) {
+	p := newTestPool(t, `export default { fetch() {} };`, nil)
+	var it *Isolate
+	p.mu.Lock()
+	it = p.isolates[0]
+	p.mu.Unlock()
+	opEval(t, p, `
+const b = new Uint8Array([1, 2, 3]);
+for (let i = 0; i < 100000; i++) bytesRoundTrip(b);
+globalThis.arenaAfterLoop = 1;`)
+	ch := make(chan int)
+	it.Post(nil, func() { ch <- len(it.arena) })
+	if n := <-ch; n != 0 {
+		t.Fatalf("arena holds %d handles between tasks", n)
+	}
+	// Within one task: the handles of 100,000 op calls whose results are
+	// dropped must not pile up.
+	got := opEval(t, p, `
+const b = new Uint8Array([1, 2, 3]);
+for (let i = 0; i < 100000; i++) bytesRoundTrip(b);
+return arenaSize();`)
+	if n, err := strconv.Atoi(got); err != nil || n > 10 {
+		t.Fatalf("arena held %s handles after 100,000 op calls in one task", got)
 	}
 }
