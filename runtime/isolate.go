@@ -29,10 +29,10 @@ const scratchSize = 1 << 20
 // work happens on one goroutine locked to its OS thread; other goroutines
 // reach it only through Post.
 type Isolate struct {
-	pool *Pool
-	cfg  *Config
+	pool  *Pool
+	cfg   *Config
 	index int
-	log  *zap.Logger
+	log   *zap.Logger
 
 	// The task queue. Unbounded, so that an op completing on another
 	// goroutine never blocks on a busy isolate.
