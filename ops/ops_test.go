@@ -1,0 +1,40 @@
+package ops_test
+
+import (
+	"testing"
+
+	"github.com/worky-dev/worky/ops"
+	"github.com/worky-dev/worky/ops/opstest"
+)
+
+// TestGlobals checks that, with every family installed together, each
+// global of this first cut exists and is the right kind of thing, and that
+// the runtime's internals are not reachable from user code.
+func TestGlobals(t *testing.T) {
+	p := opstest.NewPool(t, ops.All(), `export default { fetch() { return new Response("ok"); } };`)
+	got := opstest.Eval(t, p, `
+const want = {
+  Headers: "function", Request: "function", Response: "function", URL: "function", URLSearchParams: "function",
+  TextEncoder: "function", TextDecoder: "function", ReadableStream: "function", WritableStream: "function",
+  TransformStream: "function", DOMException: "function", setTimeout: "function", clearTimeout: "function",
+  setInterval: "function", clearInterval: "function", queueMicrotask: "function", atob: "function", btoa: "function",
+  structuredClone: "function", crypto: "object", performance: "object", console: "object", self: "object",
+  addEventListener: "function",
+};
+const bad = [];
+for (const [name, type] of Object.entries(want)) {
+  if (typeof globalThis[name] !== type) bad.push(name + " is " + typeof globalThis[name]);
+  const d = Object.getOwnPropertyDescriptor(globalThis, name);
+  if (d && d.enumerable) bad.push(name + " is enumerable");
+}
+if (self !== globalThis) bad.push("self is not globalThis");
+for (const k of Object.getOwnPropertyNames(globalThis)) {
+  if (/^(op_|__worky|core$|ops$)/.test(k)) bad.push("internal " + k + " is visible");
+}
+if (typeof crypto.getRandomValues !== "function" || typeof crypto.randomUUID !== "function") bad.push("crypto methods");
+if (typeof performance.now() !== "number") bad.push("performance.now");
+return bad;`)
+	if got != "[]" {
+		t.Fatalf("globals: %s", got)
+	}
+}
