@@ -76,6 +76,11 @@ func (c *Call) Keep(i int) *v8.Value {
 	return v
 }
 
+// Track hands a value the op made itself (say with v8go directly) to the
+// runtime, which releases it when the op returns, or, if it is the op's
+// result, once V8 has read it.
+func (c *Call) Track(v *v8.Value) *v8.Value { return c.it.track(v) }
+
 // Request returns the request whose task is running (nil outside one).
 func (c *Call) Request() *Request { return c.it.cur }
 

@@ -59,6 +59,7 @@ type Isolate struct {
 	clock        threadClock
 	arena        []*v8.Value
 	lastResult   *v8.Value // the last op result, until V8 has read it
+	onClose      []func()
 	cur          *Request
 	requests     map[uint64]*Request
 	state        map[any]any
@@ -458,7 +459,16 @@ func (it *Isolate) shutdown() {
 	}
 }
 
+// OnClose registers fn to run on the loop when the isolate stops, before
+// V8 is disposed: an extension's chance to stop its Go timers and free
+// what it holds for the isolate.
+func (it *Isolate) OnClose(fn func()) { it.onClose = append(it.onClose, fn) }
+
 func (it *Isolate) dispose() {
+	for _, fn := range it.onClose {
+		fn()
+	}
+	it.onClose = nil
 	it.releaseArena()
 	if it.scratchFree != nil {
 		it.scratchFree()

@@ -67,10 +67,7 @@ func opConsolePromiseResult(c *runtime.Call) (any, error) {
 	if err != nil || p.State() == v8.Pending {
 		return nil, nil
 	}
-	v := p.Result()
-	// Result makes a handle that the runtime does not track; it is released
-	// in a later task, once JS has the value.
-	it := c.Isolate()
-	it.Post(nil, v.Release)
-	return v, nil
+	// Result makes a handle of its own; the runtime releases it once JS
+	// has the value.
+	return c.Track(p.Result()), nil
 }

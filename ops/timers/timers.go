@@ -74,7 +74,11 @@ func opTimersInit(c *runtime.Call) (any, error) {
 	if err != nil {
 		return nil, runtime.TypeError("op_timers_init: %v", err)
 	}
-	c.Isolate().SetState(stateKey{}, &scheduler{it: c.Isolate(), fire: fn, byID: map[int64]*timer{}})
+	s := &scheduler{it: c.Isolate(), fire: fn, byID: map[int64]*timer{}}
+	c.Isolate().SetState(stateKey{}, s)
+	// Pending timers of a closed isolate must not keep their Go state
+	// (and the wake timer) alive until they would have fired.
+	c.Isolate().OnClose(s.stop)
 	return nil, nil
 }
 
@@ -138,6 +142,17 @@ func (s *scheduler) remove(t *timer) {
 			s.arm()
 		}
 	}
+}
+
+// stop drops every pending timer; the isolate is closing.
+func (s *scheduler) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wake != nil {
+		s.wake.Stop()
+	}
+	s.due = nil
+	s.byID = map[int64]*timer{}
 }
 
 // arm sets the wake timer for the earliest deadline. s.mu is held.
