@@ -4,7 +4,7 @@
 // factories, env, the worker's exports). Done in Go (isolate.go): the loop,
 // the ops, limits. The object returned is `core`, handed to every family's
 // JS and never to user code.
-(function (ops, global) {
+(function (rawOps, global) {
   "use strict";
   const uncurryThis = (fn) => Function.prototype.call.bind(fn);
   const TypedArraySlice = uncurryThis(Uint8Array.prototype.slice);
@@ -47,6 +47,27 @@
     return sab;
   }
 
+  // A sync op that returns bytes which fit the scratch buffer copies them
+  // there, stores their length in ctl[0] and returns the BYTES marker; the
+  // wrapper below turns that into a fresh Uint8Array. That saves the op a
+  // nested call from Go back into JS, which costs more than the copy.
+  const ctl = new Int32Array(new SAB(8)); // also runtime/call.go: ctl
+  const BYTES = Symbol("bytes");
+  const ReflectApply = Reflect.apply;
+  const ObjectKeys = Object.keys;
+  function wrapOps(raw) {
+    const wrapped = ObjectCreate(null);
+    const names = ObjectKeys(raw);
+    for (let i = 0; i < names.length; i++) {
+      const fn = raw[names[i]];
+      wrapped[names[i]] = function (...args) {
+        const r = ReflectApply(fn, undefined, args);
+        return r === BYTES ? TypedArraySlice(scratchU8, 0, ctl[0]) : r;
+      };
+    }
+    return ObjectFreeze(wrapped);
+  }
+
   // fromGo is called by Go to turn bytes it placed in scratch (n >= 0) or
   // in a buffer from allocShared into a Uint8Array the worker owns.
   function fromGo(n, sab) {
@@ -56,6 +77,8 @@
   function allocShared(n) {
     return new SAB(n);
   }
+
+  const ops = wrapOps(rawOps);
 
   const errorClasses = { __proto__: null, Error, TypeError, RangeError, SyntaxError };
   // makeError is called by Go to build the exception an op throws.
@@ -193,6 +216,9 @@
     allocShared,
     makeError,
     scratch,
+    ctl: ctl.buffer,
+    bytesMarker: BYTES,
+    wrapOps,
     setModule(m) {
       if (m !== null && typeof m === "object") workerModule = m;
     },

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	v8 "github.com/tommie/v8go"
@@ -149,6 +150,12 @@ func (it *Isolate) installOp(obj *v8.Object, op Op) error {
 			res, err := op.Sync(c)
 			if err != nil {
 				return nil, it.throwable(err)
+			}
+			if b, ok := res.([]byte); ok && len(b) <= len(it.scratch) {
+				// bootstrap.js: wrapOps makes the Uint8Array.
+				copy(it.scratch, b)
+				binary.NativeEndian.PutUint32(it.ctl, uint32(len(b)))
+				return it.bytesMarker, nil
 			}
 			v, err := it.ToJS(res)
 			if err != nil {

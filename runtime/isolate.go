@@ -65,6 +65,9 @@ type Isolate struct {
 	state        map[any]any
 	scratch      []byte
 	scratchFree  func()
+	ctl          []byte // bootstrap.js: ctl, an Int32Array
+	ctlFree      func()
+	bytesMarker  *v8.Value
 	fnFromGo     *v8.Function
 	fnAlloc      *v8.Function
 	fnMakeError  *v8.Function
@@ -194,6 +197,14 @@ func (it *Isolate) install() error {
 		return fmt.Errorf("bootstrap: scratch buffer: %w", err)
 	}
 	it.scratch, it.scratchFree = buf, free
+	ctlV, _ := internal.Get("ctl")
+	ctl, ctlFree, err := ctlV.SharedArrayBufferGetContents()
+	if err != nil {
+		return fmt.Errorf("bootstrap: control buffer: %w", err)
+	}
+	it.ctl, it.ctlFree = ctl, ctlFree
+	it.bytesMarker, _ = internal.Get("bytesMarker")
+	fnWrapOps := get("wrapOps")
 
 	evalDone := v8.NewFunctionTemplateWithError(it.iso, it.evalDone)
 	it.fnEvalDone = evalDone.GetFunction(it.ctx)
@@ -208,13 +219,17 @@ func (it *Isolate) install() error {
 				return err
 			}
 		}
+		wrapped, err := fnWrapOps.Call(v8.Undefined(it.iso), ops)
+		if err != nil {
+			return fmt.Errorf("extension %s: %w", ext.Name, err)
+		}
 		for _, s := range ext.JS {
 			fv, err := it.runCached(s.Name, "(function (ops, core) {"+s.Source+"\n})")
 			if err != nil {
 				return fmt.Errorf("extension %s: %w", ext.Name, err)
 			}
 			f, _ := fv.AsFunction()
-			if _, err := f.Call(v8.Undefined(it.iso), ops, coreV); err != nil {
+			if _, err := f.Call(v8.Undefined(it.iso), wrapped, coreV); err != nil {
 				return fmt.Errorf("extension %s: %s: %w", ext.Name, s.Name, err)
 			}
 		}
@@ -473,6 +488,10 @@ func (it *Isolate) dispose() {
 	if it.scratchFree != nil {
 		it.scratchFree()
 		it.scratchFree = nil
+	}
+	if it.ctlFree != nil {
+		it.ctlFree()
+		it.ctlFree = nil
 	}
 	it.ctx.Close()
 	it.iso.Dispose()
