@@ -1,0 +1,190 @@
+package caddymodule
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"github.com/dustin/go-humanize"
+)
+
+func init() {
+	httpcaddyfile.RegisterHandlerDirective("worky", parseCaddyfile)
+	// The worker sits in front of the origin: a subrequest to its own host
+	// goes to the handler that comes next, usually reverse_proxy.
+	httpcaddyfile.RegisterDirectiveOrder("worky", httpcaddyfile.Before, "reverse_proxy")
+}
+
+func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
+	w := new(Handler)
+	err := w.UnmarshalCaddyfile(h.Dispenser)
+	return w, err
+}
+
+// UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
+//
+//	worky [<matcher>] [<script>] {
+//	    script         <path>
+//	    name           <name>
+//	    isolates       <count>
+//	    max_concurrent <count>
+//	    queue_size     <count>
+//	    cpu_limit      <duration>
+//	    memory_limit   <size>
+//	    timeout        <duration>
+//	    var            <name> <value>
+//	    secret         <name> <value>
+//	}
+//
+// The script may be given as the directive's argument (`worky ./worker.js`)
+// or with the script subdirective, not both. A first argument that starts
+// with / is a path matcher to Caddy, so an absolute script path as the
+// argument needs a matcher before it: `worky * /srv/worker.js`. var and
+// secret may repeat.
+func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	d.Next() // consume directive name
+	if d.NextArg() {
+		h.Script = d.Val()
+	}
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for d.NextBlock(0) {
+		switch d.Val() {
+		case "script":
+			if h.Script != "" {
+				return d.Err("script already specified")
+			}
+			if !d.AllArgs(&h.Script) {
+				return d.ArgErr()
+			}
+		case "name":
+			if !d.AllArgs(&h.Name) {
+				return d.ArgErr()
+			}
+		case "isolates":
+			n, err := parseCount(d)
+			if err != nil {
+				return err
+			}
+			h.Isolates = n
+		case "max_concurrent":
+			n, err := parseCount(d)
+			if err != nil {
+				return err
+			}
+			h.MaxConcurrent = n
+		case "queue_size":
+			n, err := parseCount(d)
+			if err != nil {
+				return err
+			}
+			h.QueueSize = n
+		case "cpu_limit":
+			dur, err := parseDuration(d)
+			if err != nil {
+				return err
+			}
+			h.CPULimit = dur
+		case "timeout":
+			dur, err := parseDuration(d)
+			if err != nil {
+				return err
+			}
+			h.Timeout = dur
+		case "memory_limit":
+			var s string
+			if !d.AllArgs(&s) {
+				return d.ArgErr()
+			}
+			size, err := humanize.ParseBytes(s)
+			if err != nil {
+				return d.Errf("parsing memory_limit: %v", err)
+			}
+			if size == 0 || size > math.MaxInt64 {
+				return d.Errf("memory_limit %s is out of range", s)
+			}
+			h.MemoryLimit = int64(size)
+		case "var":
+			name, value, err := parseBinding(d, h)
+			if err != nil {
+				return err
+			}
+			if h.Vars == nil {
+				h.Vars = map[string]string{}
+			}
+			h.Vars[name] = value
+		case "secret":
+			name, value, err := parseBinding(d, h)
+			if err != nil {
+				return err
+			}
+			if h.Secrets == nil {
+				h.Secrets = map[string]string{}
+			}
+			h.Secrets[name] = value
+		default:
+			return d.Errf("unrecognized subdirective %q", d.Val())
+		}
+	}
+	if h.Script == "" {
+		// httpcaddyfile takes a first argument that starts with / for a
+		// path matcher, which is how an absolute script path goes missing.
+		return d.Err("a script is required: worky <script> or a script subdirective " +
+			"(to give an absolute path as the argument, put a matcher first: worky * /path/to/worker.js)")
+	}
+	return nil
+}
+
+// parseCount reads the one positive integer argument of a subdirective.
+func parseCount(d *caddyfile.Dispenser) (int, error) {
+	name := d.Val()
+	var s string
+	if !d.AllArgs(&s) {
+		return 0, d.ArgErr()
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, d.Errf("%s must be a positive integer, got %q", name, s)
+	}
+	return n, nil
+}
+
+// parseDuration reads the one positive duration argument of a subdirective.
+func parseDuration(d *caddyfile.Dispenser) (caddy.Duration, error) {
+	name := d.Val()
+	var s string
+	if !d.AllArgs(&s) {
+		return 0, d.ArgErr()
+	}
+	dur, err := caddy.ParseDuration(s)
+	if err != nil {
+		return 0, d.Errf("parsing %s: %v", name, err)
+	}
+	if dur <= 0 {
+		return 0, d.Errf("%s must be positive, got %s", name, s)
+	}
+	return caddy.Duration(dur), nil
+}
+
+// parseBinding reads `var NAME VALUE` or `secret NAME VALUE`; a name may
+// be bound once.
+func parseBinding(d *caddyfile.Dispenser, h *Handler) (string, string, error) {
+	var name, value string
+	if !d.AllArgs(&name, &value) {
+		return "", "", d.ArgErr()
+	}
+	if _, ok := h.Vars[name]; ok {
+		return "", "", d.Errf("%s is already bound by a var", name)
+	}
+	if _, ok := h.Secrets[name]; ok {
+		return "", "", d.Errf("%s is already bound by a secret", name)
+	}
+	return name, value, nil
+}
+
+// Interface guard
+var _ caddyfile.Unmarshaler = (*Handler)(nil)

@@ -1,0 +1,5 @@
+export default {
+  fetch() {
+    return 1 x;
+  },
+};

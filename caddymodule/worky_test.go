@@ -1,0 +1,417 @@
+package caddymodule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/worky-dev/worky/runtime"
+)
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    Handler
+		want string // "" for valid
+	}{
+		{"minimal", Handler{Script: "w.js"}, ""},
+		{"everything", Handler{Script: "w.js", Isolates: 2, MaxConcurrent: 3, QueueSize: 4,
+			CPULimit: caddy.Duration(time.Second), MemoryLimit: 1 << 27, Timeout: caddy.Duration(time.Second),
+			Vars: map[string]string{"A": "1"}, Secrets: map[string]string{"B": "2"}}, ""},
+		{"no script", Handler{}, "script is required"},
+		{"negative isolates", Handler{Script: "w.js", Isolates: -1}, "isolates must not be negative, got -1"},
+		{"negative max_concurrent", Handler{Script: "w.js", MaxConcurrent: -2}, "max_concurrent must not be negative"},
+		{"negative queue_size", Handler{Script: "w.js", QueueSize: -3}, "queue_size must not be negative"},
+		{"negative cpu_limit", Handler{Script: "w.js", CPULimit: -1}, "cpu_limit must not be negative"},
+		{"negative memory_limit", Handler{Script: "w.js", MemoryLimit: -1}, "memory_limit must not be negative"},
+		{"negative timeout", Handler{Script: "w.js", Timeout: -1}, "timeout must not be negative"},
+		{"var and secret", Handler{Script: "w.js", Vars: map[string]string{"X": "1"}, Secrets: map[string]string{"X": "2"}},
+			"X is both a var and a secret"},
+		{"empty var name", Handler{Script: "w.js", Vars: map[string]string{"": "1"}}, "a var has an empty name"},
+		{"empty secret name", Handler{Script: "w.js", Secrets: map[string]string{"": "1"}}, "a secret has an empty name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.h.Validate()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("Validate() = %v, want no error", err)
+			case tc.want != "" && err == nil:
+				t.Errorf("Validate() = nil, want an error containing %q", tc.want)
+			case tc.want != "" && !strings.Contains(err.Error(), tc.want):
+				t.Errorf("Validate() = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestStatusFor(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{&runtime.ScriptError{Message: "Error: boom"}, 500},
+		{fmt.Errorf("wrapped: %w", &runtime.ScriptError{Message: "x"}), 500},
+		{runtime.ErrCPULimit, 503},
+		{runtime.ErrMemoryLimit, 503},
+		{runtime.ErrIsolateLost, 503},
+		{runtime.ErrClosed, 503},
+		{runtime.ErrQueueFull, 503},
+		{runtime.ErrTimeout, 504},
+		{fmt.Errorf("acquiring: %w", context.Canceled), 499},
+		{errors.New("something else"), 500},
+	} {
+		if got := statusFor(tc.err); got != tc.want {
+			t.Errorf("statusFor(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestRuntimeConfig(t *testing.T) {
+	t.Setenv("WORKY_TEST_TOKEN", "s3cret")
+	h := Handler{
+		Script:  "testdata/workers/hello.js",
+		Vars:    map[string]string{"B": "2", "A": "{env.WORKY_TEST_TOKEN}"},
+		Secrets: map[string]string{"TOKEN": "{env.WORKY_TEST_TOKEN}", "PLAIN": "p"},
+	}
+	cfg, err := h.runtimeConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(cfg.Script) || !strings.HasSuffix(cfg.Script, "testdata/workers/hello.js") {
+		t.Errorf("Script = %q, want the absolute path of testdata/workers/hello.js", cfg.Script)
+	}
+	want := []runtime.Binding{
+		{Name: "A", Kind: "var", Value: "{env.WORKY_TEST_TOKEN}"}, // vars are literal
+		{Name: "B", Kind: "var", Value: "2"},
+		{Name: "PLAIN", Kind: "secret", Value: "p"},
+		{Name: "TOKEN", Kind: "secret", Value: "s3cret"},
+	}
+	if fmt.Sprint(cfg.Bindings) != fmt.Sprint(want) {
+		t.Errorf("Bindings = %v, want %v", cfg.Bindings, want)
+	}
+}
+
+func TestDefaultName(t *testing.T) {
+	for in, want := range map[string]string{
+		"./worker.js":        "worker",
+		"/srv/api/edge.ts":   "edge",
+		"examples/hello.mjs": "hello",
+		"noext":              "noext",
+	} {
+		if got := defaultName(in); got != want {
+			t.Errorf("defaultName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestProvisionBuildError checks that a script that does not build fails
+// provisioning with the file, line, column and esbuild's message, and
+// leaves nothing behind for Cleanup.
+func TestProvisionBuildError(t *testing.T) {
+	h := &Handler{Script: "testdata/workers/bad.js"}
+	err := h.provision(new(App), zaptest.NewLogger(t))
+	if err == nil {
+		t.Fatal("provisioning bad.js succeeded")
+	}
+	want := `worky: bad.js:3:14: Expected ";" but found "x"`
+	if !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error = %q, want it to start with %q", err, want)
+	}
+	var be *runtime.BuildError
+	if !errors.As(err, &be) {
+		t.Errorf("error %v does not wrap a *runtime.BuildError", err)
+	}
+	if err := h.Cleanup(); err != nil {
+		t.Errorf("Cleanup after a failed Provision: %v", err)
+	}
+}
+
+func TestProvisionMissingScript(t *testing.T) {
+	if err := new(Handler).provision(new(App), zaptest.NewLogger(t)); err == nil || err.Error() != "worky: script is required" {
+		t.Errorf("provisioning without a script: error = %v, want \"worky: script is required\"", err)
+	}
+	h := &Handler{Script: "testdata/workers/nope.js"}
+	err := h.provision(new(App), zaptest.NewLogger(t))
+	if err == nil || !strings.Contains(err.Error(), "nope.js") {
+		t.Fatalf("provisioning a missing script: error = %v, want one naming nope.js", err)
+	}
+}
+
+// TestWorkerKey checks that the key changes with every option and with
+// the content of the script and of the files it imports, and with
+// nothing else.
+func TestWorkerKey(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("worker.ts", `import { v } from "./lib/v"; import data from "./data.json"; export default { fetch() { return v + data.n; } };`)
+	write("lib/v.ts", `export const v: number = 1;`)
+	write("data.json", `{"n": 1}`)
+	write("unrelated.js", `1`)
+	base := runtime.Config{Name: "w", Script: filepath.Join(dir, "worker.ts")}
+	key := func(cfg runtime.Config) string {
+		t.Helper()
+		k, err := workerKey(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	k0 := key(base)
+	if k := key(base); k != k0 {
+		t.Fatalf("the key of one config differs between two calls: %s, %s", k0, k)
+	}
+	for name, mod := range map[string]func(c *runtime.Config){
+		"name":           func(c *runtime.Config) { c.Name = "other" },
+		"isolates":       func(c *runtime.Config) { c.Isolates = 3 },
+		"max_concurrent": func(c *runtime.Config) { c.MaxConcurrent = 3 },
+		"queue_size":     func(c *runtime.Config) { c.QueueSize = 3 },
+		"cpu_limit":      func(c *runtime.Config) { c.CPULimit = time.Millisecond },
+		"memory_limit":   func(c *runtime.Config) { c.MemoryLimit = 1 << 20 },
+		"timeout":        func(c *runtime.Config) { c.Timeout = time.Millisecond },
+		"var":            func(c *runtime.Config) { c.Bindings = []runtime.Binding{{Name: "A", Kind: "var", Value: "1"}} },
+		"secret value": func(c *runtime.Config) {
+			c.Bindings = []runtime.Binding{{Name: "A", Kind: "secret", Value: "2"}}
+		},
+		"extensions": func(c *runtime.Config) { c.Extensions = []*runtime.Extension{{Name: "x"}} },
+	} {
+		cfg := base
+		mod(&cfg)
+		if key(cfg) == k0 {
+			t.Errorf("changing %s did not change the key", name)
+		}
+	}
+
+	write("unrelated.js", `2`)
+	if key(base) != k0 {
+		t.Errorf("changing a file the worker does not import changed the key")
+	}
+	for _, f := range []struct{ name, content string }{
+		{"worker.ts", `import { v } from "./lib/v"; import data from "./data.json"; export default { fetch() { return v - data.n; } };`},
+		{"lib/v.ts", `export const v: number = 2;`},
+		{"data.json", `{"n": 2}`},
+	} {
+		write(f.name, f.content)
+		k := key(base)
+		if k == k0 {
+			t.Errorf("changing %s, which the worker imports, did not change the key", f.name)
+		}
+		k0 = k
+	}
+}
+
+func TestScriptInputs(t *testing.T) {
+	script, _ := filepath.Abs("testdata/workers/typed.ts")
+	got := scriptInputs(script)
+	want := []string{filepath.Join(filepath.Dir(script), "lib/shapes.ts"), script}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("scriptInputs(typed.ts) = %v, want %v", got, want)
+	}
+	bad, _ := filepath.Abs("testdata/workers/bad.js")
+	if got := scriptInputs(bad); fmt.Sprint(got) != fmt.Sprint([]string{bad}) {
+		t.Errorf("scriptInputs(bad.js) = %v, want just the script", got)
+	}
+}
+
+// TestSwapCore checks that loggers derived from a worker's logger follow
+// a change of destination, fields included.
+func TestSwapCore(t *testing.T) {
+	first, firstLogs := observer.New(zapcore.InfoLevel)
+	second, secondLogs := observer.New(zapcore.DebugLevel)
+	sc := newSwapCore(first)
+	log := zap.New(sc).Named("w").With(zap.String("isolate", "0"))
+	log.Debug("dropped")
+	log.Info("one")
+	sc.set(second)
+	log.Debug("two")
+	if firstLogs.Len() != 1 || firstLogs.All()[0].Message != "one" {
+		t.Errorf("first core got %v, want just \"one\"", firstLogs.All())
+	}
+	entries := secondLogs.All()
+	if len(entries) != 1 || entries[0].Message != "two" || entries[0].LoggerName != "w" ||
+		entries[0].ContextMap()["isolate"] != "0" {
+		t.Errorf("second core got %+v, want \"two\" from logger w with isolate=0", entries)
+	}
+}
+
+// TestServeHTTPStatus sends requests through a provisioned handler (no
+// Caddy) and checks the error and status each runtime failure maps to.
+func TestServeHTTPStatus(t *testing.T) {
+	// Names of their own keep these workers apart from the integration
+	// tests' warm pools, which the running Caddy may still hold.
+	tight := newTestHandler(t, &Handler{
+		Script:   "testdata/workers/limits.js",
+		Name:     "tight",
+		Isolates: 1,
+		CPULimit: caddy.Duration(100 * time.Millisecond),
+		Timeout:  caddy.Duration(time.Second),
+	})
+	roomy := newTestHandler(t, &Handler{
+		Script:      "testdata/workers/limits.js",
+		Name:        "roomy",
+		Isolates:    1,
+		CPULimit:    caddy.Duration(30 * time.Second),
+		MemoryLimit: 32 << 20,
+	})
+	for _, tc := range []struct {
+		h      *Handler
+		path   string
+		status int
+		err    error // nil: any error, or none
+	}{
+		{tight, "/", 200, nil},
+		{tight, "/throw", 500, nil},
+		{tight, "/spin", 503, runtime.ErrCPULimit},
+		{tight, "/", 200, nil},
+		{tight, "/hang", 504, runtime.ErrTimeout},
+		{tight, "/", 200, nil},
+		{roomy, "/heap", 503, runtime.ErrMemoryLimit},
+		{roomy, "/", 200, nil},
+	} {
+		rec := httptest.NewRecorder()
+		err := tc.h.ServeHTTP(rec, httptest.NewRequest("GET", "http://example.com"+tc.path, nil), nextMustNotRun(t))
+		status := rec.Code
+		if err != nil {
+			var he caddyhttp.HandlerError
+			if !errors.As(err, &he) {
+				t.Fatalf("%s GET %s: error %v is not a caddyhttp.HandlerError", tc.h.Name, tc.path, err)
+			}
+			status = he.StatusCode
+		}
+		if status != tc.status {
+			t.Errorf("%s GET %s: status %d, want %d (error: %v)", tc.h.Name, tc.path, status, tc.status, err)
+		}
+		if tc.err != nil && !errors.Is(err, tc.err) {
+			t.Errorf("%s GET %s: error %v, want %v", tc.h.Name, tc.path, err, tc.err)
+		}
+		if strings.Contains(rec.Body.String(), "hunter2") {
+			t.Errorf("%s GET %s: the exception's message reached the client: %q", tc.h.Name, tc.path, rec.Body.String())
+		}
+	}
+}
+
+// TestServeHTTPAbortsStartedResponse checks that a worker failing after
+// its response started aborts the connection (http.ErrAbortHandler), so
+// the client cannot take the truncated body for a whole one.
+func TestServeHTTPAbortsStartedResponse(t *testing.T) {
+	h := newTestHandler(t, &Handler{
+		Script:   "testdata/workers/limits.js",
+		Name:     "partial",
+		Isolates: 1,
+		CPULimit: caddy.Duration(100 * time.Millisecond),
+	})
+	rec := httptest.NewRecorder()
+	recovered := func() (v any) {
+		defer func() { v = recover() }()
+		err := h.ServeHTTP(rec, httptest.NewRequest("GET", "http://example.com/partial", nil), nextMustNotRun(t))
+		t.Errorf("ServeHTTP returned %v, want a panic with http.ErrAbortHandler", err)
+		return nil
+	}()
+	if recovered != http.ErrAbortHandler {
+		t.Errorf("ServeHTTP panicked with %v, want http.ErrAbortHandler", recovered)
+	}
+	if rec.Code != 200 || rec.Body.String() != "partial" {
+		t.Errorf("the client got %d %q before the abort, want 200 \"partial\"", rec.Code, rec.Body.String())
+	}
+}
+
+// newTestHandler provisions h without Caddy; it is cleaned up with t.
+func newTestHandler(t testing.TB, h *Handler) *Handler {
+	t.Helper()
+	if err := h.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.provision(new(App), zaptest.NewLogger(t)); err != nil {
+		t.Fatalf("provisioning %s: %v", h.Script, err)
+	}
+	t.Cleanup(func() {
+		if err := h.Cleanup(); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	})
+	return h
+}
+
+func nextMustNotRun(t testing.TB) caddyhttp.Handler {
+	return caddyhttp.HandlerFunc(func(http.ResponseWriter, *http.Request) error {
+		t.Errorf("the next handler ran for a request the worker answers")
+		return nil
+	})
+}
+
+// TestReuseAcrossApps checks what a reload does with an unchanged worker:
+// the new config's handler gets the same warm worker, whose logs go to
+// the new config's logger once that config starts.
+func TestReuseAcrossApps(t *testing.T) {
+	oldCore, oldLogs := observer.New(zapcore.InfoLevel)
+	newCore, newLogs := observer.New(zapcore.InfoLevel)
+	cfg := Handler{Script: "testdata/workers/logs.js", Name: "reuse", Isolates: 1}
+
+	oldApp, newApp := new(App), new(App)
+	h1, h2 := cfg, cfg
+	if err := h1.provision(oldApp, zap.New(oldCore)); err != nil {
+		t.Fatal(err)
+	}
+	defer h1.Cleanup()
+	serve := func(h *Handler, path string) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		if err := h.ServeHTTP(rec, httptest.NewRequest("GET", "http://example.com"+path, nil), nextMustNotRun(t)); err != nil || rec.Body.String() != "logged\n" {
+			t.Fatalf("GET %s: %v %q", path, err, rec.Body.String())
+		}
+	}
+	serve(&h1, "/one")
+
+	if err := h2.provision(newApp, zap.New(newCore)); err != nil {
+		t.Fatal(err)
+	}
+	defer h2.Cleanup()
+	if h1.w != h2.w {
+		t.Fatal("an identical handler in a new config got a new worker, not the warm one")
+	}
+	serve(&h2, "/two") // the new config has not started: old logger
+	if err := newApp.Start(); err != nil {
+		t.Fatal(err)
+	}
+	serve(&h2, "/three")
+
+	messages := func(o *observer.ObservedLogs) (out []string) {
+		for _, e := range o.FilterLoggerName("reuse.console").All() {
+			out = append(out, e.Message)
+		}
+		return out
+	}
+	if got := fmt.Sprint(messages(oldLogs)); got != "[served /one served /two]" {
+		t.Errorf("old config's log = %s, want [served /one served /two]", got)
+	}
+	if got := fmt.Sprint(messages(newLogs)); got != "[served /three]" {
+		t.Errorf("new config's log = %s, want [served /three]", got)
+	}
+
+	// The old config goes away: the worker lives on for the new one.
+	if err := h1.Cleanup(); err != nil {
+		t.Fatal(err)
+	}
+	serve(&h2, "/four")
+}
