@@ -509,16 +509,44 @@ func (it *Isolate) close() {
 }
 
 // startFetch is the task that hands a request to the worker.
-func (it *Isolate) startFetch(req *Request) {
+func (it *Isolate) startFetch(req *Request, fields string) {
 	it.requests[req.ID] = req
-	r := req.HTTP
+	handled, err := it.fnDispatch.Call(v8.Undefined(it.iso), it.fetchType, it.num64(req.ID), it.str(fields))
+	it.track(handled)
+	if err != nil {
+		if it.terminated(err) {
+			return
+		}
+		se := it.pool.scriptError(err)
+		it.log.Error("dispatching a fetch event", zap.Error(se), zap.String("stack", scriptStack(se)))
+		req.Finish(se)
+		it.requestDone(req)
+		return
+	}
+	if !handled.Boolean() {
+		req.Finish(&ScriptError{Message: "no extension handles fetch events"})
+		it.requestDone(req)
+	}
+}
+
+func scriptStack(err error) string {
+	if se, ok := err.(*ScriptError); ok {
+		return se.Stack
+	}
+	return ""
+}
+
+// fetchFields packs what the worker needs of an HTTP request into one
+// string, so that the request crosses into V8 as one value: method, URL,
+// headers ("name\0value\0...", lowercase names, host first), has-body,
+// separated by \x01, which HTTP forbids in all of them. It runs on the
+// caller's goroutine, before the request is posted: the isolate never
+// reads the fields of the *http.Request the HTTP layer owns.
+func fetchFields(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	// One string carries every field, so the request crosses into V8 as
-	// one value: method, URL, headers ("name\0value\0..."), has-body,
-	// separated by \x01, which HTTP forbids in all of them.
 	var b strings.Builder
 	b.Grow(256)
 	b.WriteString(r.Method)
@@ -543,20 +571,7 @@ func (it *Isolate) startFetch(req *Request) {
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
 		b.WriteByte('1')
 	}
-	handled, err := it.fnDispatch.Call(v8.Undefined(it.iso), it.fetchType, it.num64(req.ID), it.str(b.String()))
-	it.track(handled)
-	if err != nil {
-		if it.terminated(err) {
-			return
-		}
-		req.Finish(it.pool.scriptError(err))
-		it.requestDone(req)
-		return
-	}
-	if !handled.Boolean() {
-		req.Finish(&ScriptError{Message: "no extension handles fetch events"})
-		it.requestDone(req)
-	}
+	return b.String()
 }
 
 // Request returns the request with id, or nil if it is over.

@@ -99,6 +99,7 @@ func (p *Pool) Dispatch(w http.ResponseWriter, r *http.Request) error {
 		responded: make(chan struct{}),
 		w:         w,
 	}
+	fields := fetchFields(r)
 	for {
 		it, err := p.acquire(r.Context())
 		if err != nil {
@@ -107,7 +108,7 @@ func (p *Pool) Dispatch(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.it = it
 		req.timer = time.AfterFunc(p.cfg.Timeout, func() { p.timeout(req) })
-		if it.Post(req, func() { it.startFetch(req) }) {
+		if it.Post(req, func() { it.startFetch(req, fields) }) {
 			break
 		}
 		// The isolate stopped between acquire and Post; the request never

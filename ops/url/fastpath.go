@@ -88,7 +88,12 @@ func canonicalHTTP(s string) (sp span, ok bool) {
 	}
 hostDone:
 	if i == labelStart || !hasLetter || s[labelStart] >= '0' && s[labelStart] <= '9' || strings.HasPrefix(s[labelStart:i], "xn--") {
-		return sp, false
+		// Not a domain the fast path is sure of; a dotted quad in its
+		// serialized form (what request.url holds for a client that
+		// dialled an address) is, and is common enough to be worth it.
+		if !canonicalIPv4(s[sp.hostStart:i]) {
+			return sp, false
+		}
 	}
 	sp.hostEnd = i
 	// An optional port: 1 to 5 digits, no leading zero, in range, and not
@@ -152,6 +157,42 @@ hostDone:
 		}
 	}
 	return sp, true
+}
+
+// canonicalIPv4 reports whether h is four decimal octets, 0 to 255, with
+// no leading zeros: the form the IPv4 serializer writes, so the parser
+// gives it back unchanged.
+func canonicalIPv4(h string) bool {
+	parts := 0
+	for len(h) > 0 {
+		end := strings.IndexByte(h, '.')
+		if end < 0 {
+			end = len(h)
+		}
+		p := h[:end]
+		if len(p) == 0 || len(p) > 3 || (len(p) > 1 && p[0] == '0') {
+			return false
+		}
+		n := 0
+		for i := 0; i < len(p); i++ {
+			if p[i] < '0' || p[i] > '9' {
+				return false
+			}
+			n = n*10 + int(p[i]-'0')
+		}
+		if n > 255 {
+			return false
+		}
+		parts++
+		if end == len(h) {
+			break
+		}
+		h = h[end+1:]
+		if len(h) == 0 {
+			return false // a trailing dot
+		}
+	}
+	return parts == 4
 }
 
 func isDotSegment(seg string) bool { return seg == "." || seg == ".." }

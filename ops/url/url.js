@@ -35,7 +35,29 @@ const TypeErrorCtor = TypeError;
 const ArrayValues = Array.prototype[Symbol.iterator];
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
-const opParse = ops.op_url_parse;
+const opParseGo = ops.op_url_parse;
+
+// Parsing is a pure function of (input, base), and a worker parses the
+// same few URLs over and over: the runtime's request.url, then the
+// worker's own new URL(request.url). The last few results are kept so
+// that costs one trip to Go, not two. Keys: the input alone, or the base's
+// length, the base and the input.
+const PARSE_CACHE_SIZE = 32;
+const MapCtor = Map;
+const MapPrototypeGet = uncurryThis(Map.prototype.get);
+const MapPrototypeSet = uncurryThis(Map.prototype.set);
+const MapPrototypeClear = uncurryThis(Map.prototype.clear);
+const MapPrototypeGetSize = uncurryThis(Object.getOwnPropertyDescriptor(Map.prototype, "size").get);
+const parseCache = new MapCtor();
+function opParse(input, base) {
+  const key = base === undefined ? input : base.length + ":" + base + input;
+  let res = MapPrototypeGet(parseCache, key);
+  if (res !== undefined) return res;
+  res = base === undefined ? opParseGo(input) : opParseGo(input, base);
+  if (MapPrototypeGetSize(parseCache) >= PARSE_CACHE_SIZE) MapPrototypeClear(parseCache);
+  MapPrototypeSet(parseCache, key, res);
+  return res;
+}
 const opCanParse = ops.op_url_can_parse;
 const opSet = ops.op_url_set;
 
@@ -869,7 +891,7 @@ core.provide("url", {
   // parseHref returns the href of input against base (or undefined for
   // none), or null when it does not parse.
   parseHref(input, base) {
-    const res = base === undefined ? opParse(input) : opParse(input, base);
+    const res = opParse(input, base);
     return typeof res === "string" ? StringPrototypeSlice(res, 0, StringPrototypeIndexOf(res, "\0")) : null;
   },
   formParse,
