@@ -604,6 +604,9 @@ func (it *Isolate) V8() *v8.Isolate { return it.iso }
 // Context returns the v8go context. Only valid on the loop.
 func (it *Isolate) Context() *v8.Context { return it.ctx }
 
+// Resource returns the Config.Resources value named name, or nil.
+func (it *Isolate) Resource(name string) any { return it.cfg.Resources[name] }
+
 // State returns the per-isolate value an extension stored under key.
 func (it *Isolate) State(key any) any { return it.state[key] }
 

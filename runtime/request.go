@@ -38,6 +38,20 @@ type Request struct {
 	// Owned by the isolate's loop.
 	cpuUsed time.Duration
 	done    bool
+	values  map[any]any
+}
+
+// Value returns what an extension stored for this request under key (a
+// per-request counter, say). Only valid on the isolate's loop.
+func (r *Request) Value(key any) any { return r.values[key] }
+
+// SetValue stores a per-request value for an extension. Only valid on the
+// isolate's loop.
+func (r *Request) SetValue(key, value any) {
+	if r.values == nil {
+		r.values = map[any]any{}
+	}
+	r.values[key] = value
 }
 
 // Context is cancelled when the request is over (response sent and

@@ -54,6 +54,11 @@ type Config struct {
 	Bindings []Binding
 	// Extensions are the Web API families, in dependency order.
 	Extensions []*Extension
+	// Resources are Go values extensions look up by name (the KV store
+	// under "kv", say): what the host shares with the families without
+	// the runtime knowing their types. They are not part of a worker's
+	// identity: two configs differing only here are the same worker.
+	Resources map[string]any
 	// Logger receives the worker's console output and runtime events.
 	Logger *zap.Logger
 }
