@@ -2,8 +2,9 @@
 // optional expiration and metadata. The Store interface is small enough
 // that a networked backend (PostgreSQL, Redis) can be added for several
 // Caddy nodes without touching ops/ or caddymodule/. The SQLite store
-// (sqlite.go) is the single-node default; Cached (cache.go) puts a
-// ristretto cache in front of any store.
+// (sqlite.go, whose schema and version are documented there) is the
+// single-node default; Cached (cache.go) puts a ristretto cache in front
+// of any store.
 //
 // kv imports nothing of Worky's.
 package kv
@@ -46,6 +47,12 @@ type GetOptions struct {
 // cacheStatus: "HIT" from the cache, "MISS" from the store.
 type CacheStatus string
 
+// The cache statuses.
+const (
+	CacheHit  CacheStatus = "HIT"
+	CacheMiss CacheStatus = "MISS"
+)
+
 // ListOptions select a page of keys.
 type ListOptions struct {
 	Prefix string
@@ -74,7 +81,9 @@ type ListResult struct {
 // concurrent use. A key that has expired is absent at once, whether or not
 // it has been swept yet. Put and Delete return once the change is durable.
 type Store interface {
-	// Get returns the entry, or nil if the key is absent or expired.
+	// Get returns the entry, or nil if the key is absent or expired. The
+	// entry may be shared (Cached hands out what it holds): callers must
+	// not modify it.
 	Get(ctx context.Context, ns, key string, opts GetOptions) (*Entry, CacheStatus, error)
 	// Put stores e under key, replacing what was there.
 	Put(ctx context.Context, ns, key string, e Entry) error

@@ -7,8 +7,10 @@ import (
 	"github.com/worky-dev/worky/ops/crypto"
 	"github.com/worky-dev/worky/ops/dom"
 	"github.com/worky-dev/worky/ops/encoding"
+	"github.com/worky-dev/worky/ops/events"
 	"github.com/worky-dev/worky/ops/fetch"
 	"github.com/worky-dev/worky/ops/globals"
+	"github.com/worky-dev/worky/ops/kv"
 	"github.com/worky-dev/worky/ops/streams"
 	"github.com/worky-dev/worky/ops/timers"
 	"github.com/worky-dev/worky/ops/url"
@@ -21,6 +23,7 @@ func All() []*runtime.Extension {
 	return []*runtime.Extension{
 		webidl.Extension(),
 		dom.Extension(),
+		events.Extension(),
 		console.Extension(),
 		timers.Extension(),
 		encoding.Extension(),
@@ -29,5 +32,6 @@ func All() []*runtime.Extension {
 		streams.Extension(),
 		url.Extension(),
 		fetch.Extension(),
+		kv.Extension(),
 	}
 }

@@ -19,7 +19,10 @@ const want = {
   TransformStream: "function", DOMException: "function", setTimeout: "function", clearTimeout: "function",
   setInterval: "function", clearInterval: "function", queueMicrotask: "function", atob: "function", btoa: "function",
   structuredClone: "function", crypto: "object", performance: "object", console: "object", self: "object",
-  addEventListener: "function",
+  addEventListener: "function", removeEventListener: "function", dispatchEvent: "function",
+  Event: "function", EventTarget: "function", CustomEvent: "function", ErrorEvent: "function",
+  PromiseRejectionEvent: "function", AbortController: "function", AbortSignal: "function",
+  MessageChannel: "function", MessagePort: "function", MessageEvent: "function", reportError: "function",
 };
 const bad = [];
 for (const [name, type] of Object.entries(want)) {
