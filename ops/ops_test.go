@@ -41,3 +41,23 @@ return bad;`)
 		t.Fatalf("globals: %s", got)
 	}
 }
+
+// TestTimerExceptionsReachErrorListeners checks the families together: an
+// exception thrown by a timer callback is reported as an "error" event at
+// globalThis, which a listener may cancel.
+func TestTimerExceptionsReachErrorListeners(t *testing.T) {
+	p := opstest.NewPool(t, ops.All(), `export default { fetch() { return new Response("ok"); } };`)
+	got := opstest.Eval(t, p, `
+const seen = await new Promise((resolve) => {
+  addEventListener("error", function onError(e) {
+    removeEventListener("error", onError);
+    e.preventDefault();
+    resolve([e instanceof ErrorEvent, e.error instanceof RangeError, e.message]);
+  });
+  setTimeout(() => { throw new RangeError("from a timer"); }, 0);
+});
+return seen;`)
+	if want := `[true,true,"Uncaught RangeError: from a timer"]`; got != want {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+}

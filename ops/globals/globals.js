@@ -390,6 +390,7 @@ class Navigator {
 }
 webidl.configureInterface(Navigator);
 
+core.provide("structuredClone", structuredClone);
 core.defineGlobal("structuredClone", structuredClone);
 core.defineGlobal("Performance", Performance);
 core.defineGlobal("performance", new Performance(constructKey));

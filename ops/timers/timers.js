@@ -30,6 +30,16 @@ let nextId = 1;
 // core.logError when the runtime has it (the stack is then mapped to the
 // worker's own files), else as one console error line.
 function report(err) {
+  // With the events family, an exception is reported as HTML says: an
+  // "error" event at globalThis first, which a listener may cancel.
+  let events = null;
+  try {
+    events = core.use("events");
+  } catch {}
+  if (events !== null) {
+    events.reportException(err);
+    return;
+  }
   let text;
   try {
     if (err !== null && typeof err === "object" && ObjectPrototypeIsPrototypeOf(ErrorPrototype, err)) {
@@ -129,6 +139,7 @@ function queueMicrotask(callback) {
 }
 
 ops.op_timers_init(fire);
+core.provide("timers", { __proto__: null, setTimeout, clearTimeout });
 core.defineGlobal("setTimeout", setTimeout);
 core.defineGlobal("setInterval", setInterval);
 core.defineGlobal("clearTimeout", clearTimeout);
