@@ -1,6 +1,7 @@
 package ops_test
 
 import (
+	"net/http/httptest"
 	"testing"
 
 	"github.com/worky-dev/worky/ops"
@@ -59,5 +60,29 @@ const seen = await new Promise((resolve) => {
 return seen;`)
 	if want := `[true,true,"Uncaught RangeError: from a timer"]`; got != want {
 		t.Fatalf("got %s, want %s", got, want)
+	}
+}
+
+// TestServiceWorkerListenersAreDispatchedAsEvents checks that a fetch
+// event in service-worker syntax goes through EventTarget dispatch: a
+// once listener runs once, and stopImmediatePropagation stops the rest.
+func TestServiceWorkerListenersAreDispatchedAsEvents(t *testing.T) {
+	p := opstest.NewPool(t, ops.All(), `
+addEventListener("fetch", (e) => e.respondWith(new Response("once")), { once: true });
+addEventListener("fetch", (e) => {
+  if (e.respondWith === undefined) return;
+  e.stopImmediatePropagation();
+  try { e.respondWith(new Response("second")); } catch {}
+});
+addEventListener("fetch", () => { throw new Error("stopImmediatePropagation did not stop this listener"); });
+`)
+	for i, want := range []string{"once", "second", "second"} {
+		w := httptest.NewRecorder()
+		if err := p.Dispatch(w, httptest.NewRequest("GET", "http://example.com/", nil)); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		if got := w.Body.String(); got != want {
+			t.Fatalf("request %d: got %q, want %q", i, got, want)
+		}
 	}
 }

@@ -167,6 +167,9 @@ installed(streams);
 installed(urls);
 installed(encoding);
 dom();
+// The events family, when installed, dispatches service-worker fetch
+// events itself, so once, capture and stopImmediatePropagation hold.
+const eventsAPI = installed(() => core.use("events"));
 
 function newDOMException(message, name) {
   let C = null;
@@ -1330,6 +1333,21 @@ function dispatchFetchEvent(st, request) {
   if (list.length === 0) throw new ErrorCtor("The worker has no fetch handler: export default { fetch(request, env, ctx) { ... } } or addEventListener(\"fetch\", ...)");
   const es = { event: st, dispatching: true, responded: false, response: undefined };
   const ev = new FetchEvent(kInternal, [request, es]);
+  if (eventsAPI !== null) {
+    eventsAPI.setTrusted(ev);
+    try {
+      // A listener that throws before anyone responded fails the request;
+      // after a response, its exception is reported like any other.
+      eventsAPI.dispatch(global, ev, (e) => {
+        if (!es.responded) throw e;
+        eventsAPI.reportException(e);
+      });
+    } finally {
+      es.dispatching = false;
+    }
+    if (!es.responded) throw new ErrorCtor("No fetch listener called event.respondWith(), so there is no response.");
+    return es.response;
+  }
   try {
     for (let i = 0; i < list.length; i++) {
       const l = list[i];
