@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# Load test: Worky serving examples/hello against Caddy's own `respond`
-# serving a similar body, on the same server, with wrk. Prints each one's
-# requests/sec and their ratio. Run from anywhere:
+# Load test, with wrk, of one server running:
+#   - Worky serving examples/hello,
+#   - Caddy's own `respond` serving a similar body,
+#   - Worky serving examples/kv-counter read-mostly: 99 of every 100
+#     requests read a count (/peek/bench), one counts a visit (/bench),
+#     which writes to KV (SQLite, through the cache).
+# Prints each one's requests/sec, hello against respond and kv-counter
+# against hello. Run from anywhere:
 #
 #	bash bench/run.sh
 #
 # Tunable through the environment: THREADS (2), CONNECTIONS (64),
-# DURATION (10s), ISOLATES (the handler's default: one per CPU).
+# DURATION (10s), ISOLATES (the handler's default: one per CPU), PORT (the
+# first of the three ports the server listens on: 9801).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-64}
 duration=${DURATION:-10s}
-worky_port=9801
-caddy_port=9802
+worky_port=${PORT:-9801}
+caddy_port=$((worky_port + 1))
+kv_port=$((worky_port + 2))
+
+# Caddy listens with SO_REUSEPORT: a server already on one of the ports
+# would silently take a share of the load.
+for port in $worky_port $caddy_port $kv_port; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		echo "port $port is already in use; choose others with PORT=<first port>" >&2
+		exit 1
+	fi
+done
 
 if ! command -v wrk >/dev/null; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -50,6 +66,9 @@ cat >"$work/Caddyfile" <<CADDYFILE
 	log {
 		level ERROR
 	}
+	worky {
+		kv_path $work/kv.db
+	}
 }
 
 :$worky_port {
@@ -66,12 +85,33 @@ cat >"$work/Caddyfile" <<CADDYFILE
 	respond "Hello, world! You asked for /
 "
 }
+
+:$kv_port {
+	worky {
+		script $root/examples/kv-counter/worker.js
+		name kv-counter
+		kv COUNTS visits
+		$isolates
+	}
+}
 CADDYFILE
+
+# One request in 100 counts a visit (a KV write); the others only read.
+cat >"$work/read-mostly.lua" <<'LUA'
+local n = 0
+request = function()
+	n = n + 1
+	if n % 100 == 0 then
+		return wrk.format("GET", "/bench")
+	end
+	return wrk.format("GET", "/peek/bench")
+end
+LUA
 
 echo "== starting the server (log: $work/server.log)"
 XDG_CONFIG_HOME="$work" XDG_DATA_HOME="$work" "$work/worky" run --config "$work/Caddyfile" >"$work/server.log" 2>&1 &
 server_pid=$!
-for port in $worky_port $caddy_port; do
+for port in $worky_port $caddy_port $kv_port; do
 	for _ in $(seq 1 100); do
 		if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
 			continue 2
@@ -96,12 +136,24 @@ if [ "$worky_body" != "$caddy_body" ]; then
 	exit 1
 fi
 
-# rps runs wrk against a URL (after a short warm-up) and prints its
-# requests/sec; non-2xx answers make it fail.
+# The count the read-mostly load reads, and a check that KV works.
+curl -fsS -o /dev/null "http://127.0.0.1:$kv_port/bench"
+kv_body=$(curl -fsS "http://127.0.0.1:$kv_port/peek/bench")
+if [ "$kv_body" != '{"path":"/bench","visits":1}' ]; then
+	echo "kv-counter answers $(printf %q "$kv_body"), want {\"path\":\"/bench\",\"visits\":1}" >&2
+	exit 1
+fi
+
+# rps runs wrk against a URL (after a short warm-up), with the wrk script
+# $2 if given, and prints its requests/sec; non-2xx answers make it fail.
 rps() {
-	wrk -t"$threads" -c"$connections" -d2s "$1" >/dev/null
+	local script=()
+	if [ -n "${2:-}" ]; then
+		script=(-s "$2")
+	fi
+	wrk -t"$threads" -c"$connections" -d2s "${script[@]}" "$1" >/dev/null
 	local out
-	out=$(wrk -t"$threads" -c"$connections" -d"$duration" "$1")
+	out=$(wrk -t"$threads" -c"$connections" -d"$duration" "${script[@]}" "$1")
 	echo "$out" >&2
 	if grep -q "Non-2xx or 3xx responses" <<<"$out"; then
 		echo "wrk saw error responses from $1" >&2
@@ -114,7 +166,14 @@ echo "== wrk -t$threads -c$connections -d$duration: worky (examples/hello)"
 worky_rps=$(rps "http://127.0.0.1:$worky_port/")
 echo "== wrk -t$threads -c$connections -d$duration: caddy respond"
 caddy_rps=$(rps "http://127.0.0.1:$caddy_port/")
+echo "== wrk -t$threads -c$connections -d$duration: worky (examples/kv-counter, read-mostly)"
+kv_rps=$(rps "http://127.0.0.1:$kv_port/" "$work/read-mostly.lua")
+visits=$(curl -fsS "http://127.0.0.1:$kv_port/peek/bench")
 
 echo
-printf '%-16s %12s req/s\n' "worky (hello)" "$worky_rps" "caddy respond" "$caddy_rps"
-awk -v w="$worky_rps" -v c="$caddy_rps" 'BEGIN { printf "%-16s %12.3f (worky / caddy respond)\n", "ratio", w / c }'
+printf '%-22s %12s req/s\n' "worky (hello)" "$worky_rps" "caddy respond" "$caddy_rps" "worky (kv-counter)" "$kv_rps"
+awk -v w="$worky_rps" -v c="$caddy_rps" -v k="$kv_rps" 'BEGIN {
+	printf "%-22s %12.3f (worky hello / caddy respond)\n", "ratio", w / c
+	printf "%-22s %12.3f (kv-counter read-mostly / hello)\n", "ratio", k / w
+}'
+echo "kv-counter's count of /bench after the runs: $visits"

@@ -1,7 +1,9 @@
 package caddymodule
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"sync"
 
@@ -9,6 +11,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/worky-dev/worky/kv"
 	"github.com/worky-dev/worky/runtime"
 )
 
@@ -27,15 +30,38 @@ var workers = caddy.NewUsagePool()
 // App is the `worky` app: the state the worky handlers of one config
 // share. It records which workers the config uses, so that the admin API
 // and the metrics report them, and hands each reused worker the new
-// config's logger when the config starts. The warm pools themselves
-// outlive any one App, in a caddy.UsagePool.
+// config's logger and KV store when the config starts. The warm pools
+// themselves outlive any one App, in a caddy.UsagePool.
 //
-// The app has no options yet; Caddy loads it on its own when a handler
-// needs it.
+// It also holds the KV store every worker's KV bindings use: one SQLite
+// database behind an in-memory cache, opened when the first worker with
+// a KV binding (or the admin API) needs it, or at once if kv_path is set.
+// The store outlives the App too: a reload that keeps kv_path and
+// kv_cache keeps the open database and its warm cache.
+//
+// Caddy loads the app on its own when a handler needs it; the Caddyfile
+// sets its options in a `worky` block of the global options.
 type App struct {
-	mu   sync.Mutex
-	uses []workerUse
-	log  *zap.Logger
+	// KVPath is the SQLite database file that holds every KV namespace.
+	// Several workers, and several Caddy configs over time, share it; the
+	// `worky kv` command and the /worky/kv/ admin routes work on it too. A
+	// relative path is resolved from Caddy's working directory; missing
+	// folders are created. Default: worky/kv.db in Caddy's data directory
+	// (e.g. ~/.local/share/caddy/worky/kv.db).
+	KVPath string `json:"kv_path,omitempty"`
+
+	// KVCache is the size, in bytes, of the in-memory cache in front of
+	// the KV database; it holds recently read values and absences.
+	// Default: 67108864 (64 MiB).
+	KVCache int64 `json:"kv_cache,omitempty"`
+
+	mu    sync.Mutex
+	uses  []workerUse
+	log   *zap.Logger
+	kv    kv.Store // nil until opened
+	kvKey string   // this app's use of kv, for releaseKV
+	kvSet bool     // KVPath and KVCache hold their final values
+	done  bool     // cleaned up: opens nothing more
 }
 
 // workerUse is one handler's use of a worker, with the logger of the
@@ -53,20 +79,91 @@ func (*App) CaddyModule() caddy.ModuleInfo {
 	}
 }
 
-// Provision registers the worky_* metrics for this config.
+// Provision sets the KV defaults, opens the KV store if kv_path is set
+// (so that a database that cannot be opened fails the config at once),
+// and registers the worky_* metrics for this config.
 func (a *App) Provision(ctx caddy.Context) error {
 	a.log = ctx.Logger()
+	explicit := a.KVPath != ""
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if err := a.setKVDefaults(); err != nil {
+		return err
+	}
+	if explicit {
+		if _, err := a.kvStore(); err != nil {
+			return err
+		}
+	}
 	return registerMetrics(ctx.GetMetricsRegistry(), a)
 }
 
-// Start points the workers this config reuses at its loggers: a worker
-// built under an earlier config would otherwise keep logging through
-// that config's (possibly closed) log writers.
+// setKVDefaults fills in kv_path and kv_cache and makes the path
+// absolute, so that it names one database whatever the working directory
+// is later.
+func (a *App) setKVDefaults() error {
+	if a.kvSet {
+		return nil
+	}
+	if a.KVPath == "" {
+		a.KVPath = DefaultKVPath()
+	}
+	abs, err := filepath.Abs(a.KVPath)
+	if err != nil {
+		return fmt.Errorf("worky: kv_path %s: %w", a.KVPath, err)
+	}
+	a.KVPath = abs
+	if a.KVCache == 0 {
+		a.KVCache = DefaultKVCache
+	}
+	a.kvSet = true
+	return nil
+}
+
+// Validate checks the app's options without touching the file system.
+func (a *App) Validate() error {
+	if a.KVCache < 0 {
+		return fmt.Errorf("worky: kv_cache must not be negative, got %d", a.KVCache)
+	}
+	return nil
+}
+
+// kvStore returns the config's KV store, opening it on first use.
+func (a *App) kvStore() (kv.Store, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.kv != nil {
+		return a.kv, nil
+	}
+	if a.done {
+		return nil, errors.New("worky: the config was unloaded")
+	}
+	if err := a.setKVDefaults(); err != nil {
+		return nil, err
+	}
+	store, key, err := openKV(a.KVPath, a.KVCache)
+	if err != nil {
+		return nil, fmt.Errorf("worky: %w", err)
+	}
+	a.kv, a.kvKey = store, key
+	return store, nil
+}
+
+// Start points the workers this config reuses at its loggers and its KV
+// store: a worker built under an earlier config would otherwise keep
+// logging through that config's (possibly closed) log writers, and keep
+// using that config's database.
 func (a *App) Start() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, u := range a.uses {
 		u.w.setLogger(u.log)
+		if u.w.kv != nil {
+			if err := u.w.kv.use(a.KVPath, a.KVCache); err != nil {
+				return fmt.Errorf("worky: worker %s: %w", u.w.cfg.Name, err)
+			}
+		}
 	}
 	return nil
 }
@@ -74,6 +171,20 @@ func (a *App) Start() error {
 // Stop does nothing: the pools are released by their handlers' Cleanup,
 // after Caddy has drained the requests in flight.
 func (a *App) Stop() error { return nil }
+
+// Cleanup gives up the app's use of the KV store; workers that still run
+// hold their own. It copes with a Provision that only partly ran.
+func (a *App) Cleanup() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.done = true
+	if a.kvKey == "" {
+		return nil
+	}
+	err := releaseKV(a.kvKey)
+	a.kv, a.kvKey = nil, ""
+	return err
+}
 
 // loadWorker returns the warm worker for cfg, building it if no loaded
 // config has an identical one, and records that this config uses it.
@@ -84,8 +195,17 @@ func (a *App) loadWorker(cfg runtime.Config, log *zap.Logger) (*worker, string, 
 	if err != nil {
 		return nil, "", err
 	}
+	var kvOpts *kvOptions
+	if usesKV(cfg) {
+		// Open the store now, so that a database that cannot be opened
+		// fails the handler's Provision with its path.
+		if _, err := a.kvStore(); err != nil {
+			return nil, "", err
+		}
+		kvOpts = &kvOptions{path: a.KVPath, cacheSize: a.KVCache}
+	}
 	val, loaded, err := workers.LoadOrNew(key, func() (caddy.Destructor, error) {
-		return newWorker(cfg, log)
+		return newWorker(cfg, log, kvOpts)
 	})
 	if err != nil {
 		return nil, "", err
@@ -131,6 +251,8 @@ func (a *App) restartWorkers() ([]string, error) {
 
 // Interface guards
 var (
-	_ caddy.App         = (*App)(nil)
-	_ caddy.Provisioner = (*App)(nil)
+	_ caddy.App          = (*App)(nil)
+	_ caddy.Provisioner  = (*App)(nil)
+	_ caddy.Validator    = (*App)(nil)
+	_ caddy.CleanerUpper = (*App)(nil)
 )

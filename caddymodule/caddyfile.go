@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -16,6 +17,53 @@ func init() {
 	// The worker sits in front of the origin: a subrequest to its own host
 	// goes to the handler that comes next, usually reverse_proxy.
 	httpcaddyfile.RegisterDirectiveOrder("worky", httpcaddyfile.Before, "reverse_proxy")
+	httpcaddyfile.RegisterGlobalOption("worky", parseGlobalOption)
+}
+
+// parseGlobalOption sets up the worky app from the `worky` block of the
+// global options.
+func parseGlobalOption(d *caddyfile.Dispenser, existing any) (any, error) {
+	if existing != nil {
+		return nil, d.Err("the worky global option is given twice; use one block")
+	}
+	app := new(App)
+	if err := app.UnmarshalCaddyfile(d); err != nil {
+		return nil, err
+	}
+	return httpcaddyfile.App{Name: "worky", Value: caddyconfig.JSON(app, nil)}, nil
+}
+
+// UnmarshalCaddyfile sets up the app from the `worky` block of the
+// global options. Syntax:
+//
+//	{
+//	    worky {
+//	        kv_path  <file>
+//	        kv_cache <size>
+//	    }
+//	}
+func (a *App) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	d.Next() // consume option name
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for d.NextBlock(0) {
+		switch d.Val() {
+		case "kv_path":
+			if !d.AllArgs(&a.KVPath) {
+				return d.ArgErr()
+			}
+		case "kv_cache":
+			size, err := parseSize(d)
+			if err != nil {
+				return err
+			}
+			a.KVCache = size
+		default:
+			return d.Errf("unrecognized worky global option %q", d.Val())
+		}
+	}
+	return nil
 }
 
 func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
@@ -37,13 +85,15 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //	    timeout        <duration>
 //	    var            <name> <value>
 //	    secret         <name> <value>
+//	    kv             <name> [<namespace>]
 //	}
 //
 // The script may be given as the directive's argument (`worky ./worker.js`)
 // or with the script subdirective, not both. A first argument that starts
 // with / is a path matcher to Caddy, so an absolute script path as the
-// argument needs a matcher before it: `worky * /srv/worker.js`. var and
-// secret may repeat.
+// argument needs a matcher before it: `worky * /srv/worker.js`. var,
+// secret and kv may repeat. kv binds env.<name> to a KV namespace, by
+// default the one named like the binding.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // consume directive name
 	if d.NextArg() {
@@ -96,18 +146,11 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			h.Timeout = dur
 		case "memory_limit":
-			var s string
-			if !d.AllArgs(&s) {
-				return d.ArgErr()
-			}
-			size, err := humanize.ParseBytes(s)
+			size, err := parseSize(d)
 			if err != nil {
-				return d.Errf("parsing memory_limit: %v", err)
+				return err
 			}
-			if size == 0 || size > math.MaxInt64 {
-				return d.Errf("memory_limit %s is out of range", s)
-			}
-			h.MemoryLimit = int64(size)
+			h.MemoryLimit = size
 		case "var":
 			name, value, err := parseBinding(d, h)
 			if err != nil {
@@ -126,6 +169,25 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				h.Secrets = map[string]string{}
 			}
 			h.Secrets[name] = value
+		case "kv":
+			args := d.RemainingArgs()
+			if len(args) < 1 || len(args) > 2 {
+				return d.Errf("kv takes a binding name and an optional namespace: kv <name> [<namespace>], got %d arguments", len(args))
+			}
+			name, ns := args[0], args[0]
+			if len(args) == 2 {
+				ns = args[1]
+			}
+			if err := checkUnbound(d, h, name); err != nil {
+				return err
+			}
+			if err := validateKVBinding(name, ns); err != nil {
+				return d.Err(err.Error())
+			}
+			if h.KVNamespaces == nil {
+				h.KVNamespaces = map[string]string{}
+			}
+			h.KVNamespaces[name] = ns
 		default:
 			return d.Errf("unrecognized subdirective %q", d.Val())
 		}
@@ -170,6 +232,24 @@ func parseDuration(d *caddyfile.Dispenser) (caddy.Duration, error) {
 	return caddy.Duration(dur), nil
 }
 
+// parseSize reads the one positive size argument of a subdirective, in
+// bytes or with a unit (64MiB, 1GB).
+func parseSize(d *caddyfile.Dispenser) (int64, error) {
+	name := d.Val()
+	var s string
+	if !d.AllArgs(&s) {
+		return 0, d.ArgErr()
+	}
+	size, err := humanize.ParseBytes(s)
+	if err != nil {
+		return 0, d.Errf("parsing %s: %v", name, err)
+	}
+	if size == 0 || size > math.MaxInt64 {
+		return 0, d.Errf("%s %s is out of range", name, s)
+	}
+	return int64(size), nil
+}
+
 // parseBinding reads `var NAME VALUE` or `secret NAME VALUE`; a name may
 // be bound once.
 func parseBinding(d *caddyfile.Dispenser, h *Handler) (string, string, error) {
@@ -177,14 +257,28 @@ func parseBinding(d *caddyfile.Dispenser, h *Handler) (string, string, error) {
 	if !d.AllArgs(&name, &value) {
 		return "", "", d.ArgErr()
 	}
-	if _, ok := h.Vars[name]; ok {
-		return "", "", d.Errf("%s is already bound by a var", name)
-	}
-	if _, ok := h.Secrets[name]; ok {
-		return "", "", d.Errf("%s is already bound by a secret", name)
+	if err := checkUnbound(d, h, name); err != nil {
+		return "", "", err
 	}
 	return name, value, nil
 }
 
-// Interface guard
-var _ caddyfile.Unmarshaler = (*Handler)(nil)
+// checkUnbound fails if env.name is already bound.
+func checkUnbound(d *caddyfile.Dispenser, h *Handler, name string) error {
+	if _, ok := h.Vars[name]; ok {
+		return d.Errf("%s is already bound by a var", name)
+	}
+	if _, ok := h.Secrets[name]; ok {
+		return d.Errf("%s is already bound by a secret", name)
+	}
+	if _, ok := h.KVNamespaces[name]; ok {
+		return d.Errf("%s is already bound by a kv", name)
+	}
+	return nil
+}
+
+// Interface guards
+var (
+	_ caddyfile.Unmarshaler = (*Handler)(nil)
+	_ caddyfile.Unmarshaler = (*App)(nil)
+)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/caddyserver/caddy/v2/caddytest"
+	caddycmd "github.com/caddyserver/caddy/v2/cmd"
 )
 
 // adminPort is this package's Caddy admin endpoint; examples/ uses
@@ -26,6 +27,12 @@ import (
 const adminPort = 2991
 
 func TestMain(m *testing.M) {
+	// With WORKY_TEST_MAIN=1 this test binary is the Caddy command line,
+	// worky's commands included (see TestKVCommandExitStatus).
+	if os.Getenv("WORKY_TEST_MAIN") == "1" {
+		caddycmd.Main()
+		os.Exit(0)
+	}
 	caddytest.Default.AdminPort = adminPort
 	// Keep Caddy's autosave and storage out of the user's home.
 	dir, err := os.MkdirTemp("", "worky-caddytest-")
@@ -457,6 +464,12 @@ func TestMetrics(t *testing.T) {
 	for i := 1; i <= 3; i++ {
 		expect(t, tc, "http://localhost:9189/", 200, fmt.Sprintf("count=%d greeting=\n", i))
 	}
+	// A request holds its isolate slot until it is done, which may be a
+	// moment after the client has read the response.
+	waitFor(t, "no request in flight", func() bool {
+		s := workerInfos(t)
+		return len(s) == 1 && s[0].Stats.InFlight == 0
+	})
 	_, body, _ := get(t, tc, "http://localhost:9189/metrics")
 	for _, want := range []string{
 		`worky_requests_total{worker="metered"} 3`,
@@ -466,7 +479,7 @@ func TestMetrics(t *testing.T) {
 		`worky_recycled_total{worker="metered"} 0`,
 	} {
 		if !strings.Contains(body, want+"\n") {
-			t.Errorf("/metrics has no line %q", want)
+			t.Errorf("/metrics has no line %q in\n%s", want, body)
 		}
 	}
 }

@@ -29,6 +29,7 @@ import (
 type worker struct {
 	cfg  runtime.Config // as the pool was built, Logger included
 	core *swapCore
+	kv   *kvSwap // nil for a worker without KV bindings
 	pool atomic.Pointer[runtime.Pool]
 
 	mu       sync.Mutex
@@ -37,12 +38,46 @@ type worker struct {
 	retired  runtime.Stats   // counters of pools a restart closed
 }
 
-func newWorker(cfg runtime.Config, log *zap.Logger) (*worker, error) {
+// kvOptions say which KV store a worker with KV bindings uses.
+type kvOptions struct {
+	path      string
+	cacheSize int64
+}
+
+// usesKV says whether cfg has a KV binding.
+func usesKV(cfg runtime.Config) bool {
+	for _, b := range cfg.Bindings {
+		if b.Kind == "kv" {
+			return true
+		}
+	}
+	return false
+}
+
+// newWorker builds a worker's pool. A worker with KV bindings gets kvo's
+// store as its "kv" resource, through a kvSwap that a later config can
+// point elsewhere.
+func newWorker(cfg runtime.Config, log *zap.Logger, kvo *kvOptions) (*worker, error) {
 	w := &worker{core: newSwapCore(log.Core())}
 	cfg.Logger = log.WithOptions(zap.WrapCore(func(zapcore.Core) zapcore.Core { return w.core }))
+	if kvo != nil {
+		w.kv = new(kvSwap)
+		if err := w.kv.use(kvo.path, kvo.cacheSize); err != nil {
+			return nil, err
+		}
+		res := make(map[string]any, len(cfg.Resources)+1)
+		for k, v := range cfg.Resources {
+			res[k] = v
+		}
+		res["kv"] = w.kv
+		cfg.Resources = res
+	}
 	w.cfg = cfg
 	p, err := runtime.NewPool(cfg)
 	if err != nil {
+		if w.kv != nil {
+			w.kv.release()
+		}
 		return nil, err
 	}
 	w.pool.Store(p)
@@ -143,19 +178,28 @@ func addCounters(dst *runtime.Stats, src runtime.Stats) {
 // setLogger sends the worker's logs to log's core from now on.
 func (w *worker) setLogger(log *zap.Logger) { w.core.set(log.Core()) }
 
-// Destruct closes the pool once no loaded config uses the worker.
+// Destruct closes the pool once no loaded config uses the worker, then
+// gives up its use of the KV store.
 func (w *worker) Destruct() error {
 	w.mu.Lock()
 	w.closed = true
 	p := w.pool.Load()
 	w.mu.Unlock()
-	return p.Close()
+	err := p.Close()
+	if w.kv != nil {
+		if kerr := w.kv.release(); err == nil {
+			err = kerr
+		}
+	}
+	return err
 }
 
 // workerKey identifies a worker's effective configuration: every option,
 // the bindings' values (secrets after their placeholders were replaced;
 // only the hash is kept) and the content of the script and of every file
 // it imports. Two handlers with the same key can share a pool.
+// Resources are left out: they are what the host lends the worker (the
+// KV store), which a later config may replace without restarting it.
 func workerKey(cfg runtime.Config) (string, error) {
 	h := sha256.New()
 	opts := struct {

@@ -96,6 +96,15 @@ type Handler struct {
 	// Default: none.
 	Secrets map[string]string `json:"secrets,omitempty"`
 
+	// KVNamespaces are KV bindings: each key is a property of env, and
+	// its value the namespace that binding reads and writes, as a
+	// KVNamespace object (get, put, delete, list, getWithMetadata).
+	// Several bindings, of one worker or of several, may name the same
+	// namespace and then share its keys. Namespaces live in the database
+	// the app's kv_path names; a namespace name must not contain "/".
+	// Default: none.
+	KVNamespaces map[string]string `json:"kv_namespaces,omitempty"`
+
 	w   *worker
 	key string
 	log *zap.Logger
@@ -179,6 +188,9 @@ func (h *Handler) runtimeConfig() (runtime.Config, error) {
 		value := repl.ReplaceKnown(h.Secrets[name], "")
 		cfg.Bindings = append(cfg.Bindings, runtime.Binding{Name: name, Kind: "secret", Value: value})
 	}
+	for _, name := range sortedKeys(h.KVNamespaces) {
+		cfg.Bindings = append(cfg.Bindings, runtime.Binding{Name: name, Kind: "kv", Value: h.KVNamespaces[name]})
+	}
 	return cfg, nil
 }
 
@@ -211,9 +223,18 @@ func (h *Handler) Validate() error {
 			return fmt.Errorf("worky: %s must not be negative, got %d", c.name, c.value)
 		}
 	}
-	for name := range h.Secrets {
-		if _, ok := h.Vars[name]; ok {
-			return fmt.Errorf("worky: %s is both a var and a secret; env can hold only one", name)
+	for _, kinds := range [][2]struct {
+		kind  string
+		names map[string]string
+	}{
+		{{"var", h.Vars}, {"secret", h.Secrets}},
+		{{"var", h.Vars}, {"kv namespace", h.KVNamespaces}},
+		{{"secret", h.Secrets}, {"kv namespace", h.KVNamespaces}},
+	} {
+		for name := range kinds[1].names {
+			if _, ok := kinds[0].names[name]; ok {
+				return fmt.Errorf("worky: %s is both a %s and a %s; env can hold only one", name, kinds[0].kind, kinds[1].kind)
+			}
 		}
 	}
 	for name := range h.Vars {
@@ -225,6 +246,25 @@ func (h *Handler) Validate() error {
 		if name == "" {
 			return errors.New("worky: a secret has an empty name")
 		}
+	}
+	for name, ns := range h.KVNamespaces {
+		if err := validateKVBinding(name, ns); err != nil {
+			return fmt.Errorf("worky: %w", err)
+		}
+	}
+	return nil
+}
+
+// validateKVBinding checks one entry of kv_namespaces. A namespace is a
+// path segment of the /worky/kv/ admin routes, hence no "/".
+func validateKVBinding(name, ns string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("a kv binding has an empty name (namespace %q)", ns)
+	case ns == "":
+		return fmt.Errorf("kv binding %s has an empty namespace", name)
+	case strings.Contains(ns, "/"):
+		return fmt.Errorf("kv binding %s: namespace %q must not contain \"/\"", name, ns)
 	}
 	return nil
 }

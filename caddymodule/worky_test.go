@@ -43,6 +43,14 @@ func TestValidate(t *testing.T) {
 			"X is both a var and a secret"},
 		{"empty var name", Handler{Script: "w.js", Vars: map[string]string{"": "1"}}, "a var has an empty name"},
 		{"empty secret name", Handler{Script: "w.js", Secrets: map[string]string{"": "1"}}, "a secret has an empty name"},
+		{"kv", Handler{Script: "w.js", KVNamespaces: map[string]string{"A": "a", "B": "a"}}, ""},
+		{"var and kv", Handler{Script: "w.js", Vars: map[string]string{"X": "1"}, KVNamespaces: map[string]string{"X": "x"}},
+			"X is both a var and a kv namespace"},
+		{"secret and kv", Handler{Script: "w.js", Secrets: map[string]string{"X": "1"}, KVNamespaces: map[string]string{"X": "x"}},
+			"X is both a secret and a kv namespace"},
+		{"empty kv name", Handler{Script: "w.js", KVNamespaces: map[string]string{"": "ns"}}, `a kv binding has an empty name (namespace "ns")`},
+		{"empty namespace", Handler{Script: "w.js", KVNamespaces: map[string]string{"K": ""}}, "kv binding K has an empty namespace"},
+		{"namespace with /", Handler{Script: "w.js", KVNamespaces: map[string]string{"K": "a/b"}}, `kv binding K: namespace "a/b" must not contain "/"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.h.Validate()
@@ -83,9 +91,10 @@ func TestStatusFor(t *testing.T) {
 func TestRuntimeConfig(t *testing.T) {
 	t.Setenv("WORKY_TEST_TOKEN", "s3cret")
 	h := Handler{
-		Script:  "testdata/workers/hello.js",
-		Vars:    map[string]string{"B": "2", "A": "{env.WORKY_TEST_TOKEN}"},
-		Secrets: map[string]string{"TOKEN": "{env.WORKY_TEST_TOKEN}", "PLAIN": "p"},
+		Script:       "testdata/workers/hello.js",
+		Vars:         map[string]string{"B": "2", "A": "{env.WORKY_TEST_TOKEN}"},
+		Secrets:      map[string]string{"TOKEN": "{env.WORKY_TEST_TOKEN}", "PLAIN": "p"},
+		KVNamespaces: map[string]string{"CACHE": "CACHE", "COUNTS": "shared"},
 	}
 	cfg, err := h.runtimeConfig()
 	if err != nil {
@@ -99,6 +108,8 @@ func TestRuntimeConfig(t *testing.T) {
 		{Name: "B", Kind: "var", Value: "2"},
 		{Name: "PLAIN", Kind: "secret", Value: "p"},
 		{Name: "TOKEN", Kind: "secret", Value: "s3cret"},
+		{Name: "CACHE", Kind: "kv", Value: "CACHE"},
+		{Name: "COUNTS", Kind: "kv", Value: "shared"},
 	}
 	if fmt.Sprint(cfg.Bindings) != fmt.Sprint(want) {
 		t.Errorf("Bindings = %v, want %v", cfg.Bindings, want)
@@ -195,12 +206,22 @@ func TestWorkerKey(t *testing.T) {
 			c.Bindings = []runtime.Binding{{Name: "A", Kind: "secret", Value: "2"}}
 		},
 		"extensions": func(c *runtime.Config) { c.Extensions = []*runtime.Extension{{Name: "x"}} },
+		"kv namespace": func(c *runtime.Config) {
+			c.Bindings = []runtime.Binding{{Name: "A", Kind: "kv", Value: "ns"}}
+		},
 	} {
 		cfg := base
 		mod(&cfg)
 		if key(cfg) == k0 {
 			t.Errorf("changing %s did not change the key", name)
 		}
+	}
+	// Resources (the KV store, say) are not part of a worker's identity:
+	// a config with another kv_path keeps the warm pool.
+	withResources := base
+	withResources.Resources = map[string]any{"kv": new(kvSwap)}
+	if key(withResources) != k0 {
+		t.Errorf("setting Resources changed the key")
 	}
 
 	write("unrelated.js", `2`)

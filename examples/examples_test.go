@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,9 +35,10 @@ func TestMain(m *testing.M) {
 
 // serve loads a Caddyfile into the test Caddy as a user would run it:
 // from dir (relative script paths resolve from there), with each listen
-// address in ports rewritten to a test port and the admin endpoint moved
-// to the test one. caddytest skips under -short or when Caddy cannot
-// start; here that is a failure.
+// address in ports rewritten to a test port, the admin endpoint moved
+// to the test one and a kv_path moved into a fresh temporary folder.
+// caddytest skips under -short or when Caddy cannot start; here that is
+// a failure.
 func serve(t *testing.T, dir, file string, ports map[string]string) *caddytest.Tester {
 	t.Helper()
 	if testing.Short() {
@@ -58,10 +60,15 @@ func serve(t *testing.T, dir, file string, ports map[string]string) *caddytest.T
 		}
 		config = strings.ReplaceAll(config, from+" {", to+" {")
 	}
+	db := filepath.Join(t.TempDir(), "kv.db")
+	config = kvPathLine.ReplaceAllString(config, "${1}"+strings.ReplaceAll(db, "$", "$$"))
 	admin := fmt.Sprintf("admin localhost:%d", adminPort)
-	if strings.Contains(config, "admin localhost:2019") {
+	switch {
+	case strings.Contains(config, "admin localhost:2019"):
 		config = strings.ReplaceAll(config, "admin localhost:2019", admin)
-	} else {
+	case globalBlock.MatchString(config):
+		config = globalBlock.ReplaceAllString(config, "${0}\t"+admin+"\n")
+	default:
 		config = "{\n\t" + admin + "\n}\n" + config
 	}
 	t.Chdir(dir)
@@ -69,6 +76,13 @@ func serve(t *testing.T, dir, file string, ports map[string]string) *caddytest.T
 	tc.InitServer(config, "caddyfile")
 	return tc
 }
+
+// globalBlock is the opening of a Caddyfile's global options block: a
+// first line, after comments, that is "{".
+var globalBlock = regexp.MustCompile(`^(?:(?:\s*#.*)?\n)*\{\n`)
+
+// kvPathLine is the kv_path global option of a Caddyfile.
+var kvPathLine = regexp.MustCompile(`(?m)^(\s*kv_path\s+)\S+$`)
 
 func get(t *testing.T, tc *caddytest.Tester, url string) string {
 	t.Helper()
@@ -142,10 +156,64 @@ func TestTypeScript(t *testing.T) {
 	checkTypeScript(t, tc, "http://localhost:9282")
 }
 
+// checkKVCounter counts visits to a path of its own (the database may be
+// shared with another test of the same run), peeks at the count, and
+// reads it back through the second worker bound to the namespace.
+func checkKVCounter(t *testing.T, tc *caddytest.Tester, counter, stats, path string) {
+	t.Helper()
+	type count struct {
+		Path   string `json:"path"`
+		Visits int    `json:"visits"`
+	}
+	read := func(url string) count {
+		t.Helper()
+		body := get(t, tc, url)
+		var c count
+		if err := json.Unmarshal([]byte(body), &c); err != nil {
+			t.Fatalf("kv-counter: GET %s: %v in %q", url, err, body)
+		}
+		return c
+	}
+	for i := 1; i <= 3; i++ {
+		if c := read(counter + path); c.Path != path || c.Visits != i {
+			t.Errorf("kv-counter: visit %d to %s = %+v, want {%s %d}", i, path, c, path, i)
+		}
+	}
+	for range 2 {
+		if c := read(counter + "/peek" + path); c.Path != path || c.Visits != 3 {
+			t.Errorf("kv-counter: GET /peek%s = %+v, want {%s 3} (peeking does not count)", path, c, path)
+		}
+	}
+	if c := read(counter + "/peek/never/visited"); c.Visits != 0 {
+		t.Errorf("kv-counter: GET /peek/never/visited = %+v, want 0 visits", c)
+	}
+	if c := read(counter + "/other"); c.Path != "/other" || c.Visits < 1 {
+		t.Errorf("kv-counter: GET /other = %+v, want a count of /other", c)
+	}
+	body := get(t, tc, stats+"/")
+	var counts map[string]int
+	if err := json.Unmarshal([]byte(body), &counts); err != nil {
+		t.Fatalf("kv-stats: GET / : %v in %q", err, body)
+	}
+	if counts[path] != 3 || counts["/other"] < 1 {
+		t.Errorf("kv-stats: GET / = %s, want %s: 3 and a count of /other", body, path)
+	}
+	if _, ok := counts["/never/visited"]; ok {
+		t.Errorf("kv-stats: GET / = %s: peeking wrote /never/visited", body)
+	}
+}
+
+func TestKVCounter(t *testing.T) {
+	tc := serve(t, "kv-counter", "Caddyfile", map[string]string{":8082": ":9285", ":8083": ":9286"})
+	checkKVCounter(t, tc, "http://localhost:9285", "http://localhost:9286", "/some/path")
+}
+
 // TestCaddyfileExample runs the README's command: the repository's
 // Caddyfile.example, from the repository's root.
 func TestCaddyfileExample(t *testing.T) {
-	tc := serve(t, "..", "Caddyfile.example", map[string]string{":8080": ":9283", ":8081": ":9284"})
+	tc := serve(t, "..", "Caddyfile.example", map[string]string{
+		":8080": ":9283", ":8081": ":9284", ":8082": ":9287", ":8083": ":9288"})
 	checkHello(t, tc, "http://localhost:9283")
 	checkTypeScript(t, tc, "http://localhost:9284")
+	checkKVCounter(t, tc, "http://localhost:9287", "http://localhost:9288", "/from/the/example")
 }
