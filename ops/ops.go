@@ -3,6 +3,7 @@
 package ops
 
 import (
+	"github.com/worky-dev/worky/ops/blob"
 	"github.com/worky-dev/worky/ops/console"
 	"github.com/worky-dev/worky/ops/crypto"
 	"github.com/worky-dev/worky/ops/dom"
@@ -30,6 +31,7 @@ func All() []*runtime.Extension {
 		crypto.Extension(),
 		globals.Extension(),
 		streams.Extension(),
+		blob.Extension(),
 		url.Extension(),
 		fetch.Extension(),
 		kv.Extension(),

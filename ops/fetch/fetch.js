@@ -8,9 +8,10 @@
 // every waitUntil promise are done. Done in Go (fetch.go): reading the
 // incoming body (in 64 KiB chunks, or whole for text() and friends),
 // writing the status, headers and body to the client (whole, or streamed
-// chunk by chunk with a flush each). Streams, URL parsing, UTF-8 and
-// AbortSignal come from their own families; this file looks them up when
-// it first needs them, so it loads without them.
+// chunk by chunk with a flush each). Streams, URL parsing, UTF-8,
+// AbortSignal, and Blob and FormData (with the multipart/form-data
+// encoding) come from their own families; this file looks them up when it
+// first needs them, so it loads without them.
 "use strict";
 
 const global = globalThis;
@@ -33,6 +34,7 @@ const StringPrototypeSplit = uncurryThis(String.prototype.split);
 const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
 const StringPrototypeToUpperCase = uncurryThis(String.prototype.toUpperCase);
 const StringPrototypeSlice = uncurryThis(String.prototype.slice);
+const StringPrototypeIndexOf = uncurryThis(String.prototype.indexOf);
 const StringPrototypeToWellFormed = uncurryThis(String.prototype.toWellFormed);
 const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
 const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
@@ -124,6 +126,7 @@ function urls() {
     parseHref: provided.parseHref,
     isURLSearchParams: provided.isURLSearchParams,
     paramsToString: uncurryThis(provided.URLSearchParams.prototype.toString),
+    formParse: provided.formParse,
   };
   return urlAPI;
 }
@@ -137,6 +140,17 @@ function encoding() {
     throw new TypeErrorCtor("UTF-8 encoding is not available: the encoding family is not installed");
   }
   return encodingAPI;
+}
+
+let blobAPI = null;
+function blobs() {
+  if (blobAPI !== null) return blobAPI;
+  try {
+    blobAPI = core.use("blob");
+  } catch {
+    throw new TypeErrorCtor("Blob and FormData are not available: the blob family is not installed");
+  }
+  return blobAPI;
 }
 
 let domAPI = null;
@@ -166,6 +180,7 @@ function installed(api) {
 installed(streams);
 installed(urls);
 installed(encoding);
+installed(blobs);
 dom();
 // The events family, when installed, dispatches service-worker fetch
 // events itself, so once, capture and stopImmediatePropagation hold.
@@ -702,6 +717,17 @@ function extractBody(init, prefix) {
     if (U !== null && U.isURLSearchParams(init)) {
       return [newBody(BODY_STRING, U.paramsToString(init), null), "application/x-www-form-urlencoded;charset=UTF-8"];
     }
+    const B = installed(blobs);
+    if (B !== null) {
+      if (B.isBlob(init)) {
+        const type = B.blobType(init);
+        return [newBody(BODY_BYTES, B.blobBytes(init), null), type === "" ? null : type];
+      }
+      if (B.isFormData(init)) {
+        const mp = B.serializeMultipart(init);
+        return [newBody(BODY_BYTES, mp.body, null), mp.contentType];
+      }
+    }
   }
   return [newBody(BODY_STRING, toUSVString(init), null), "text/plain;charset=UTF-8"];
 }
@@ -767,6 +793,49 @@ async function consumeText(b) {
   return utf8Decode(await consumeBytes(b));
 }
 
+// bodyContentType is the Content-Type of a request's or response's
+// headers, or null.
+function bodyContentType(r, iface) {
+  const h = iface === "Request" ? requestHeaders(r) : r[kHeaders];
+  return getHeader(h[kHeaderList], "content-type");
+}
+
+const printableASCII = /^[\x20-\x7e]*$/;
+
+// bodyBlob is the Body mixin's blob(): the bytes, typed by the
+// Content-Type under the File API's rule for a Blob's type (printable
+// ASCII, lowercased, else empty), as browsers report it.
+function bodyBlob(bytes, contentType) {
+  const type = contentType === null || RegExpPrototypeExec(printableASCII, contentType) === null ? "" : StringPrototypeToLowerCase(contentType);
+  return blobs().makeBlob(bytes, type);
+}
+
+// bodyFormData is the Body mixin's formData(): multipart/form-data or
+// application/x-www-form-urlencoded, chosen by the Content-Type.
+function bodyFormData(bytes, contentType, iface) {
+  const B = blobs();
+  const prefix = `Failed to execute 'formData' on '${iface}'`;
+  if (contentType === null) {
+    throw new TypeErrorCtor(`${prefix}: there is no Content-Type header, so the body is neither multipart/form-data nor application/x-www-form-urlencoded.`);
+  }
+  const semi = StringPrototypeIndexOf(contentType, ";");
+  const essence = StringPrototypeToLowerCase(trimHTTPWhitespace(semi === -1 ? contentType : StringPrototypeSlice(contentType, 0, semi)));
+  if (essence === "multipart/form-data") {
+    try {
+      return B.parseMultipart(bytes, contentType);
+    } catch (e) {
+      if (e instanceof TypeErrorCtor) throw new TypeErrorCtor(`${prefix}: ${e.message}`);
+      throw e;
+    }
+  }
+  if (essence === "application/x-www-form-urlencoded") {
+    return B.formDataFromList(urls().formParse(utf8Decode(bytes)));
+  }
+  throw new TypeErrorCtor(
+    `${prefix}: the Content-Type ${JSONStringify(contentType)} is neither multipart/form-data nor application/x-www-form-urlencoded.`,
+  );
+}
+
 // The Body mixin, installed on Request.prototype and Response.prototype.
 function installBody(proto, iface, brand) {
   const methods = {
@@ -794,8 +863,30 @@ function installBody(proto, iface, brand) {
       if (!brand(this)) return PromiseReject(illegalInvocation(iface, "json"));
       return PromisePrototypeThen(consumeText(this[kBody]), JSONParse);
     },
+    blob() {
+      if (!brand(this)) return PromiseReject(illegalInvocation(iface, "blob"));
+      let ct;
+      try {
+        blobs();
+        ct = bodyContentType(this, iface);
+      } catch (e) {
+        return PromiseReject(e);
+      }
+      return PromisePrototypeThen(consumeBytes(this[kBody]), (bytes) => bodyBlob(bytes, ct));
+    },
+    formData() {
+      if (!brand(this)) return PromiseReject(illegalInvocation(iface, "formData"));
+      let ct;
+      try {
+        blobs();
+        ct = bodyContentType(this, iface);
+      } catch (e) {
+        return PromiseReject(e);
+      }
+      return PromisePrototypeThen(consumeBytes(this[kBody]), (bytes) => bodyFormData(bytes, ct, iface));
+    },
   };
-  const keys = ["body", "bodyUsed", "arrayBuffer", "bytes", "text", "json"];
+  const keys = ["body", "bodyUsed", "arrayBuffer", "bytes", "text", "json", "blob", "formData"];
   for (let i = 0; i < keys.length; i++) {
     const d = ObjectGetOwnPropertyDescriptor(methods, keys[i]);
     d.enumerable = true;

@@ -18,6 +18,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/worky-dev/worky/ops/blob"
 	"github.com/worky-dev/worky/ops/dom"
 	"github.com/worky-dev/worky/ops/encoding"
 	"github.com/worky-dev/worky/ops/opstest"
@@ -39,6 +40,7 @@ func families(extra ...*runtime.Extension) []*runtime.Extension {
 		streams.Extension(),
 		url.Extension(),
 		encoding.Extension(),
+		blob.Extension(),
 		Extension(),
 	}
 	return append(list, extra...)
@@ -47,6 +49,7 @@ func families(extra ...*runtime.Extension) []*runtime.Extension {
 func TestHeaders(t *testing.T)  { opstest.RunCases(t, families(), "testdata/headers.js") }
 func TestRequest(t *testing.T)  { opstest.RunCases(t, families(), "testdata/request.js") }
 func TestResponse(t *testing.T) { opstest.RunCases(t, families(), "testdata/response.js") }
+func TestForms(t *testing.T)    { opstest.RunCases(t, families(), "testdata/forms.js") }
 
 // probe is a test-only family: a Go counter the worker bumps from
 // waitUntil work, a gate the worker waits on, and the isolate's count of
