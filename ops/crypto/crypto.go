@@ -1,6 +1,6 @@
 // Package crypto provides the crypto global: getRandomValues and
-// randomUUID, with the bytes from Go's crypto/rand. crypto.subtle is added
-// by a later family onto the Crypto class this one provides.
+// randomUUID, with the bytes from Go's crypto/rand, and crypto.subtle
+// (Web Crypto: SubtleCrypto and CryptoKey) on Go's crypto packages.
 package crypto
 
 import (
@@ -14,19 +14,28 @@ import (
 //go:embed crypto.js
 var js string
 
+//go:embed subtle.js
+var subtleJS string
+
 // maxRandomBytes is getRandomValues' quota; also crypto.js: MAX_RANDOM_BYTES.
 const maxRandomBytes = 65536
 
 // Extension returns the crypto family. Its JS provides "crypto" ({Crypto,
-// crypto}) so that a later family can add crypto.subtle.
+// crypto, brand}) to the families that need the Crypto class.
 func Extension() *runtime.Extension {
 	return &runtime.Extension{
 		Name: "crypto",
 		Deps: []string{"webidl", "dom"},
-		JS:   []runtime.Script{{Name: "ext:crypto/crypto.js", Source: js}},
+		JS: []runtime.Script{
+			{Name: "ext:crypto/crypto.js", Source: js},
+			{Name: "ext:crypto/subtle.js", Source: subtleJS},
+		},
 		Ops: []runtime.Op{
 			{Name: "op_crypto_random", Sync: opCryptoRandom},
 			{Name: "op_crypto_random_uuid", Sync: opCryptoRandomUUID},
+			{Name: "op_crypto_subtle", Sync: opCryptoSubtle},
+			{Name: "op_crypto_subtle_async", Async: opCryptoSubtleAsync},
+			{Name: "op_crypto_key_free", Sync: opCryptoKeyFree},
 		},
 	}
 }

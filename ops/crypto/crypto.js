@@ -3,7 +3,7 @@
 // and the checks on the array getRandomValues fills (integer typed arrays
 // only, at most 65536 bytes). In Go: the random bytes and UUIDs, from
 // crypto/rand. crypto.subtle belongs to a later family, which gets the
-// class with core.use("crypto").
+// class with core.use("crypto") (subtle.js, after this file).
 "use strict";
 
 const webidl = core.use("webidl");
@@ -89,4 +89,4 @@ const crypto = new Crypto(constructKey);
 
 core.defineGlobal("Crypto", Crypto);
 core.defineGlobal("crypto", crypto);
-core.provide("crypto", ObjectFreeze({ __proto__: null, Crypto, crypto }));
+core.provide("crypto", ObjectFreeze({ __proto__: null, Crypto, crypto, brand: _brand }));

@@ -107,6 +107,10 @@ export const cryptoClass = {
     const { getRandomValues } = crypto;
     throws(() => getRandomValues(new Uint8Array(1)), isType, "detached getRandomValues");
     eq(Object.getOwnPropertyDescriptor(globalThis, "crypto").enumerable, false, "crypto is not enumerable");
-    eq(crypto.subtle, undefined, "subtle is not this family's");
+    eq(crypto.subtle instanceof SubtleCrypto, true, "crypto.subtle is a SubtleCrypto");
+    eq(crypto.subtle, crypto.subtle, "crypto.subtle is the same object each time");
+    throws(() => Object.getOwnPropertyDescriptor(Crypto.prototype, "subtle").get.call({}), isType, "subtle getter on a plain object");
+    throws(() => new SubtleCrypto(), isType, "new SubtleCrypto()");
+    throws(() => new CryptoKey(), isType, "new CryptoKey()");
   },
 };
