@@ -1,8 +1,9 @@
-// Package encoding provides TextEncoder, TextDecoder, atob and btoa. JS
-// holds the classes, their options and a decoder's streaming state; Go does
-// the conversions, one crossing per call: UTF-8 encoding, decoding (by
-// encoding name, so that more encodings can be registered in decoders) and
-// forgiving base64.
+// Package encoding provides TextEncoder, TextDecoder (in every encoding of
+// the WHATWG Encoding Standard), TextEncoderStream, TextDecoderStream, atob
+// and btoa. JS holds the classes, their options and a decoder's streaming
+// state; Go does the conversions, one crossing per call: UTF-8 encoding,
+// decoding (by encoding name, through the decoders table; legacy.go adds
+// the encodings besides UTF-8) and forgiving base64.
 package encoding
 
 import (
@@ -59,8 +60,7 @@ func opEncodingEncodeInto(c *runtime.Call) (any, error) {
 // opEncodingResolve returns the name of the encoding a label stands for,
 // or "" when TextDecoder does not support it.
 func opEncodingResolve(c *runtime.Call) (any, error) {
-	label := strings.ToLower(strings.Trim(c.String(0), "\t\n\f\r "))
-	name := labels[label]
+	name := resolveLabel(c.String(0))
 	if _, ok := decoders[name]; !ok {
 		return "", nil
 	}
@@ -102,7 +102,7 @@ func opEncodingDecode(c *runtime.Call) (any, error) {
 		return nil, runtime.TypeError("Failed to execute 'decode' on 'TextDecoder': The encoded data was not valid for encoding %s.", name)
 	}
 	produced := text != ""
-	if flags&decodeStripBOM != 0 {
+	if flags&decodeStripBOM != 0 && bomEncodings[name] {
 		text = strings.TrimPrefix(text, "\uFEFF")
 	}
 	if !stream {
@@ -131,21 +131,14 @@ func opEncodingDecode(c *runtime.Call) (any, error) {
 type decoder func(src []byte, mode uint16, fatal, flush bool) (text string, pending int, newMode uint16, ok bool)
 
 // decoders maps an encoding name (lower case, as TextDecoder.encoding
-// reports it) to its decoder.
+// reports it) to its decoder; legacy.go adds every encoding besides UTF-8.
 var decoders = map[string]decoder{
 	"utf-8": decodeUTF8,
 }
 
-// labels maps each label (ASCII lower case) to its encoding name, per the
-// WHATWG Encoding Standard.
-var labels = map[string]string{
-	"unicode-1-1-utf-8": "utf-8",
-	"unicode11utf8":     "utf-8",
-	"unicode20utf8":     "utf-8",
-	"utf-8":             "utf-8",
-	"utf8":              "utf-8",
-	"x-unicode20utf8":   "utf-8",
-}
+// bomEncodings are those whose leading BOM TextDecoder drops (unless
+// ignoreBOM): the standard does so for UTF-8 and UTF-16 only.
+var bomEncodings = map[string]bool{"utf-8": true, "utf-16le": true, "utf-16be": true}
 
 // decodeUTF8 is the WHATWG UTF-8 decoder: each maximal invalid subpart
 // becomes one U+FFFD.

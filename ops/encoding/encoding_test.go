@@ -7,6 +7,7 @@ import (
 
 	"github.com/worky-dev/worky/ops/dom"
 	"github.com/worky-dev/worky/ops/opstest"
+	"github.com/worky-dev/worky/ops/streams"
 	"github.com/worky-dev/worky/ops/webidl"
 	"github.com/worky-dev/worky/runtime"
 )
@@ -21,6 +22,12 @@ var exposeForTest = &runtime.Extension{
 
 func TestEncodingCases(t *testing.T) {
 	opstest.RunCases(t, []*runtime.Extension{webidl.Extension(), dom.Extension(), Extension(), exposeForTest}, "testdata/encoding.js")
+}
+
+// TestStreamCases runs the legacy encodings and the stream classes, with
+// the streams family installed after this one as in ops.All.
+func TestStreamCases(t *testing.T) {
+	opstest.RunCases(t, []*runtime.Extension{webidl.Extension(), dom.Extension(), Extension(), streams.Extension()}, "testdata/streams.js")
 }
 
 // TestDecodeUTF8 checks the decoder directly, including the tail it leaves
