@@ -1,9 +1,12 @@
-// structuredClone, performance and navigator. structuredClone is JS: the
+// structuredClone, performance, navigator and scheduler. structuredClone is JS: the
 // HTML structured clone algorithm (serialize and deserialize fused into
 // one walk that keeps a memory of what it copied, so cycles and shared
 // references survive), with the buffers listed in `transfer` detached
 // afterwards. performance.now() reads a monotonic
-// clock in Go (op_globals_now); navigator.userAgent comes from Go once.
+// clock in Go (op_globals_now), and performance.timeOrigin is the Unix
+// time Go read at the same instant as now()'s zero (op_globals_origin);
+// navigator.userAgent comes from Go once. scheduler.wait is JS over the
+// timers family's setTimeout and the events family's AbortSignal.
 "use strict";
 
 const webidl = core.use("webidl");
@@ -340,8 +343,9 @@ function structuredClone(value, options = undefined) {
 
 const _performance = Symbol("[[Performance]]");
 const constructKey = Symbol("construct");
-const clockOrigin = ops.op_globals_now();
-const timeOrigin = DateNow();
+const origin = ops.op_globals_origin();
+const clockOrigin = origin[0];
+const timeOrigin = origin[1];
 
 class Performance {
   constructor(key = undefined) {
@@ -390,9 +394,63 @@ class Navigator {
 }
 webidl.configureInterface(Navigator);
 
+// --- scheduler ---------------------------------------------------------------
+
+const _scheduler = Symbol("[[Scheduler]]");
+const timers = core.use("timers");
+const abort = core.use("abort");
+const PromiseCtor = Promise;
+
+class Scheduler {
+  constructor(key = undefined) {
+    if (key !== constructKey) webidl.illegalConstructor("Scheduler");
+    webidl.setSlots(this, { [_scheduler]: true });
+  }
+
+  // wait resolves after delay milliseconds (a timer, as setTimeout), or
+  // rejects with options.signal's reason once that signal aborts.
+  wait(delay = 0, options = undefined) {
+    const prefix = "Failed to execute 'wait' on 'Scheduler'";
+    try {
+      webidl.brandCheck(this, _scheduler, "Scheduler", "wait");
+    } catch (e) {
+      return PromiseCtor.reject(e);
+    }
+    let ms = +delay;
+    if (!(ms > 0)) ms = 0; // NaN and negatives are 0, as setTimeout does
+    let signal;
+    if (options !== undefined && options !== null) {
+      if (typeof options !== "object" && typeof options !== "function") {
+        return PromiseCtor.reject(new TypeErrorCtor(`${prefix}: The provided value is not of type 'SchedulerWaitOptions'.`));
+      }
+      signal = options.signal;
+      if (signal !== undefined && !abort.isAbortSignal(signal)) {
+        return PromiseCtor.reject(new TypeErrorCtor(`${prefix}: Failed to read the 'signal' property from 'SchedulerWaitOptions': The provided value is not of type 'AbortSignal'.`));
+      }
+    }
+    if (signal !== undefined && abort.aborted(signal)) return PromiseCtor.reject(abort.reason(signal));
+    return new PromiseCtor((resolve, reject) => {
+      let handle;
+      const id = timers.setTimeout(() => {
+        if (handle !== undefined) abort.remove(signal, handle);
+        resolve(undefined);
+      }, ms);
+      if (signal !== undefined) {
+        handle = abort.add(signal, () => {
+          timers.clearTimeout(id);
+          reject(abort.reason(signal));
+        });
+      }
+    });
+  }
+}
+webidl.configureInterface(Scheduler);
+
 core.provide("structuredClone", structuredClone);
 core.defineGlobal("structuredClone", structuredClone);
 core.defineGlobal("Performance", Performance);
 core.defineGlobal("performance", new Performance(constructKey));
 core.defineGlobal("Navigator", Navigator);
 core.defineGlobal("navigator", new Navigator(constructKey));
+core.defineGlobal("Scheduler", Scheduler);
+core.defineGlobal("scheduler", new Scheduler(constructKey));

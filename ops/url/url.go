@@ -1,8 +1,10 @@
 // Package url is the URL family: the WHATWG URL and URLSearchParams
-// classes. Parsing, setters and serialization run in Go with
-// github.com/nlnwa/whatwg-url, except that URLs already in their
+// classes, and URLPattern. Parsing, setters and serialization run in Go
+// with github.com/nlnwa/whatwg-url, except that URLs already in their
 // serialized form skip it (fastpath.go); the classes, their brand checks
 // and the application/x-www-form-urlencoded list live in url.js.
+// URLPattern's parser and matching are JS (urlpattern.js, over V8's
+// RegExp); the canonicalization of its components is Go (urlpattern.go).
 package url
 
 import (
@@ -16,15 +18,23 @@ import (
 //go:embed url.js
 var urlJS string
 
-// Extension returns the url family: the globals URL and URLSearchParams.
+//go:embed urlpattern.js
+var urlPatternJS string
+
+// Extension returns the url family: the globals URL, URLSearchParams and
+// URLPattern.
 func Extension() *runtime.Extension {
 	return &runtime.Extension{
 		Name: "url",
-		JS:   []runtime.Script{{Name: "ext:url/url.js", Source: urlJS}},
+		JS: []runtime.Script{
+			{Name: "ext:url/url.js", Source: urlJS},
+			{Name: "ext:url/urlpattern.js", Source: urlPatternJS},
+		},
 		Ops: []runtime.Op{
 			{Name: "op_url_parse", Sync: opURLParse},
 			{Name: "op_url_can_parse", Sync: opURLCanParse},
 			{Name: "op_url_set", Sync: opURLSet},
+			{Name: "op_url_pattern_canon", Sync: opURLPatternCanon},
 		},
 	}
 }

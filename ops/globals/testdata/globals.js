@@ -391,11 +391,117 @@ export const performanceClass = {
 
 export const navigatorObject = {
   test() {
-    eq(navigator.userAgent, "Worky/0.1.0", "userAgent");
+    // The exact string is checked against globals.Version in Go.
+    eq(/^Worky\/\d+\.\d+\.\d+/.test(navigator.userAgent), true, `userAgent ${navigator.userAgent}`);
     eq(navigator.hardwareConcurrency, 1, "hardwareConcurrency");
     eq(navigator instanceof Navigator, true, "instanceof");
     throws(() => new Navigator(), isType, "illegal constructor");
     eq(globalThis.self, globalThis, "self");
     eq(globalThis.globalThis, globalThis, "globalThis");
+  },
+};
+
+export const timeOrigin = {
+  test() {
+    const t = performance.timeOrigin;
+    eq(typeof t, "number", "typeof timeOrigin");
+    // A Unix-epoch time in milliseconds, fixed when the isolate started:
+    // before now and not long before (the isolate is new), and the same
+    // on every read.
+    if (!(t <= Date.now() && t > Date.now() - 10 * 60 * 1000)) throw new Error(`timeOrigin ${t} is not a recent Unix time in ms (now ${Date.now()})`);
+    eq(performance.timeOrigin, t, "timeOrigin is fixed");
+    // Sub-millisecond: Go's wall clock has nanoseconds, so a float with
+    // a fractional part is all but certain; an integer would mean Date.now().
+    if (t % 1 === 0 && performance.now() % 1 === 0) throw new Error(`timeOrigin ${t} has no sub-millisecond part`);
+    const drift = Math.abs(t + performance.now() - Date.now());
+    if (drift > 5) throw new Error(`timeOrigin + now() is ${drift}ms from Date.now()`);
+    same(JSON.parse(JSON.stringify(performance)), { timeOrigin: t }, "JSON.stringify(performance)");
+    throws(() => Performance.prototype.toJSON.call({}), isType, "toJSON brand check");
+    const d = Object.getOwnPropertyDescriptor(Performance.prototype, "timeOrigin");
+    eq(typeof d.get, "function", "timeOrigin is a getter");
+    eq(d.set, undefined, "timeOrigin is read-only");
+  },
+};
+
+export const schedulerWaitResolvesAfterTheDelay = {
+  async test() {
+    const start = performance.now();
+    const v = await scheduler.wait(30);
+    const took = performance.now() - start;
+    eq(v, undefined, "resolves with undefined");
+    if (took < 29) throw new Error(`scheduler.wait(30) resolved after ${took}ms`);
+    // A zero, negative or NaN delay waits one timer turn.
+    await scheduler.wait(0);
+    await scheduler.wait(-5);
+    await scheduler.wait(NaN);
+    await scheduler.wait();
+  },
+};
+
+export const schedulerWaitOrdersLikeTimers = {
+  async test() {
+    const seen = [];
+    await Promise.all([
+      scheduler.wait(20).then(() => seen.push("20")),
+      scheduler.wait(5).then(() => seen.push("5")),
+      scheduler.wait(10).then(() => seen.push("10")),
+    ]);
+    same(seen, ["5", "10", "20"], "order");
+  },
+};
+
+export const schedulerWaitAbort = {
+  async test() {
+    // Already aborted: rejects with the reason, without waiting.
+    const reason = new Error("stop");
+    const pre = AbortSignal.abort(reason);
+    let caught;
+    await scheduler.wait(10_000, { signal: pre }).catch((e) => (caught = e));
+    eq(caught, reason, "rejects with an aborted signal's reason");
+
+    // Aborted while waiting: rejects with the reason, long before the delay.
+    const c = new AbortController();
+    const start = performance.now();
+    const p = scheduler.wait(10_000, { signal: c.signal });
+    setTimeout(() => c.abort(), 10);
+    caught = undefined;
+    await p.catch((e) => (caught = e));
+    eq(caught instanceof DOMException && caught.name, "AbortError", "default reason");
+    if (performance.now() - start > 5000) throw new Error("abort did not cut the wait short");
+
+    // AbortSignal.timeout races the wait.
+    caught = undefined;
+    await scheduler.wait(10_000, { signal: AbortSignal.timeout(5) }).catch((e) => (caught = e));
+    eq(caught instanceof DOMException && caught.name, "TimeoutError", "timeout signal");
+
+    // A signal that never aborts leaves the wait alone, and aborting it
+    // after the wait resolved changes nothing.
+    const late = new AbortController();
+    await scheduler.wait(1, { signal: late.signal });
+    late.abort();
+  },
+};
+
+export const schedulerWaitBadArguments = {
+  async test() {
+    let caught;
+    await scheduler.wait(1, { signal: {} }).catch((e) => (caught = e));
+    eq(caught instanceof TypeError, true, "signal must be an AbortSignal");
+    caught = undefined;
+    await scheduler.wait(1, 5).catch((e) => (caught = e));
+    eq(caught instanceof TypeError, true, "options must be an object");
+    caught = undefined;
+    await Scheduler.prototype.wait.call({}, 1).catch((e) => (caught = e));
+    eq(caught instanceof TypeError, true, "brand check rejects");
+  },
+};
+
+export const schedulerClass = {
+  test() {
+    eq(scheduler instanceof Scheduler, true, "instanceof");
+    eq(Object.prototype.toString.call(scheduler), "[object Scheduler]", "toStringTag");
+    throws(() => new Scheduler(), isType, "illegal constructor");
+    eq(typeof scheduler.wait, "function", "wait");
+    eq(Object.getOwnPropertyDescriptor(globalThis, "scheduler").enumerable, false, "not enumerable");
   },
 };
