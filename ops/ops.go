@@ -4,6 +4,7 @@ package ops
 
 import (
 	"github.com/worky-dev/worky/ops/blob"
+	"github.com/worky-dev/worky/ops/compression"
 	"github.com/worky-dev/worky/ops/console"
 	"github.com/worky-dev/worky/ops/crypto"
 	"github.com/worky-dev/worky/ops/dom"
@@ -31,6 +32,7 @@ func All() []*runtime.Extension {
 		crypto.Extension(),
 		globals.Extension(),
 		streams.Extension(),
+		compression.Extension(),
 		blob.Extension(),
 		url.Extension(),
 		fetch.Extension(),
