@@ -89,6 +89,13 @@ func (p *Pool) Config() Config { return p.cfg }
 // means the client has not had a complete response: a *ScriptError, one
 // of the Err* values, or either wrapped with ErrResponseStarted.
 func (p *Pool) Dispatch(w http.ResponseWriter, r *http.Request) error {
+	return p.DispatchNext(w, r, nil)
+}
+
+// DispatchNext is Dispatch for a worker with a handler after it: next is
+// what subrequests to the incoming request's own host, and requests the
+// worker passes through, are served by (see Request.Next).
+func (p *Pool) DispatchNext(w http.ResponseWriter, r *http.Request, next NextFunc) error {
 	p.stats.requests.Add(1)
 	ctx, cancel := context.WithCancel(r.Context())
 	req := &Request{
@@ -98,6 +105,7 @@ func (p *Pool) Dispatch(w http.ResponseWriter, r *http.Request) error {
 		cancel:    cancel,
 		responded: make(chan struct{}),
 		w:         w,
+		next:      next,
 	}
 	fields := fetchFields(r)
 	for {

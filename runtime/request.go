@@ -35,6 +35,10 @@ type Request struct {
 	closed     bool
 	headerSent bool
 
+	// next is the handler after the worker in the host's chain (Caddy's
+	// next handler), nil when there is none.
+	next NextFunc
+
 	// Owned by the isolate's loop.
 	cpuUsed time.Duration
 	done    bool
@@ -53,6 +57,15 @@ func (r *Request) SetValue(key, value any) {
 	}
 	r.values[key] = value
 }
+
+// NextFunc serves a request with the handler that comes after the worker
+// (in Caddy, the rest of the route: usually reverse_proxy to the origin).
+// It writes the response to w, or returns an error the host would turn
+// into an error status.
+type NextFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Next returns the handler after the worker, or nil.
+func (r *Request) Next() NextFunc { return r.next }
 
 // Context is cancelled when the request is over (response sent and
 // waitUntil settled), or its wall-clock limit passes. Async ops that work
