@@ -227,12 +227,12 @@
     // event crosses the boundary as one value. It returns false when
     // nothing handles that type. For "fetch" the fields are method, url,
     // headers ("name\0value\0...", lowercase names, host first) and
-    // hasBody ("1" or "").
+    // hasBody ("1" or ""), and request.cf as JSON text.
     dispatch(type, id, packed) {
       const fn = MapGet(eventHandlers, type);
       if (!fn) return false;
       const f = StringSplit(packed, "\x01");
-      fn(id, f[0], f[1], f[2], f[3]);
+      fn(id, f[0], f[1], f[2], f[3], f[4]);
       return true;
     },
     // hasHandler says whether the worker handles an event type, either in

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"crypto/tls"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -536,10 +537,22 @@ func scriptStack(err error) string {
 	return ""
 }
 
+// cfJSON is what request.cf holds: only what Worky can honestly know of
+// the connection. Nothing is invented: no colo, no country, no ASN.
+func cfJSON(r *http.Request) string {
+	cf := map[string]any{"httpProtocol": r.Proto}
+	if r.TLS != nil {
+		cf["tlsVersion"] = tls.VersionName(r.TLS.Version)
+		cf["tlsCipher"] = tls.CipherSuiteName(r.TLS.CipherSuite)
+	}
+	data, _ := json.Marshal(cf)
+	return string(data)
+}
+
 // fetchFields packs what the worker needs of an HTTP request into one
 // string, so that the request crosses into V8 as one value: method, URL,
 // headers ("name\0value\0...", lowercase names, host first), has-body,
-// separated by \x01, which HTTP forbids in all of them. It runs on the
+// request.cf as JSON, separated by \x01, which HTTP forbids in all of them. It runs on the
 // caller's goroutine, before the request is posted: the isolate never
 // reads the fields of the *http.Request the HTTP layer owns.
 func fetchFields(r *http.Request) string {
@@ -571,6 +584,8 @@ func fetchFields(r *http.Request) string {
 	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
 		b.WriteByte('1')
 	}
+	b.WriteByte(1)
+	b.WriteString(cfJSON(r))
 	return b.String()
 }
 
