@@ -293,8 +293,14 @@ func compact(raw json.RawMessage) string {
 func TestKVCommandExitStatus(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "kv.db")
+	// os.Executable, not os.Args[0]: Caddy's command code rewrites
+	// os.Args[0] to "caddy" when an earlier test (or -count=2) ran it.
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	worky := func(args ...string) (string, string, error) {
-		cmd := exec.Command(os.Args[0], args...)
+		cmd := exec.Command(self, args...)
 		cmd.Env = append(os.Environ(), "WORKY_TEST_MAIN=1", "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
