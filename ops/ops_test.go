@@ -131,9 +131,6 @@ var workerGlobals = []struct{ path, kind string }{
 // that exists fails the test, so this list cannot go stale: whoever lands
 // the family empties its entries.
 var pending = map[string]string{
-	// The worker's outbound fetch() (subrequests through Caddy or the
-	// egress policy) is not in the fetch family yet.
-	"fetch": "fetch (subrequests)",
 	// V8 installs the streaming variants only for an embedder that sets
 	// a WasmStreamingCallback; a family can define them over Response
 	// (check the application/wasm type, read arrayBuffer(), compile).

@@ -1,11 +1,23 @@
-// Package fetch is the Fetch family: Headers, Request, Response and the
+// Package fetch is the Fetch family: Headers, Request, Response, the
 // server side of fetch events (the worker's fetch handler, or "fetch"
-// listeners, answering the HTTP requests the pool dispatches).
+// listeners, answering the HTTP requests the pool dispatches), and the
+// global fetch() for subrequests.
 //
 // The classes, their WebIDL conversions and the handler plumbing live in
 // fetch.js. Go does the HTTP: it reads the incoming body in chunks, and
 // writes the response (status, headers and a body given whole or streamed
-// chunk by chunk) to the http.ResponseWriter of the request.
+// chunk by chunk) to the http.ResponseWriter of the request. For fetch()
+// (subrequest.go, egress.go) Go routes each subrequest (to the host's next
+// handler when it is for the incoming request's own host and port, else
+// through the isolate's http.Client), applies the egress policy (host
+// patterns per hop, addresses on the resolved IP at dial time), follows
+// redirects hop by hop and enforces the per-request limits of Options.
+//
+// passThroughOnException: once called, the incoming body is kept as the
+// worker reads it, so an exception can replay the whole request to the
+// next handler (kept bytes, then the unread rest). Call it before reading
+// the body: if some of the body was read before the call, an exception is
+// an ordinary 500. The kept bytes stay in memory until the request ends.
 package fetch
 
 import (
@@ -39,6 +51,14 @@ func Extension() *runtime.Extension {
 			{Name: "op_fetch_respond_async", Async: opFetchRespondAsync},
 			{Name: "op_fetch_write", Async: opFetchWrite},
 			{Name: "op_fetch_end", Sync: opFetchEnd},
+			{Name: "op_fetch_open", Sync: opFetchOpen},
+			{Name: "op_fetch_send", Async: opFetchSend},
+			{Name: "op_fetch_req_write", Async: opFetchReqWrite},
+			{Name: "op_fetch_req_end", Sync: opFetchReqEnd},
+			{Name: "op_fetch_res_read", Async: opFetchResRead},
+			{Name: "op_fetch_abort", Sync: opFetchAbort},
+			{Name: "op_fetch_retain_body", Sync: opFetchRetainBody},
+			{Name: "op_fetch_pass_through", Async: opFetchPassThrough},
 		},
 	}
 }
@@ -50,6 +70,7 @@ func opFetchReadBody(c *runtime.Call) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
+	body := incoming(req)
 	return func() (any, error) {
 		size := int64(readChunk)
 		if n := req.HTTP.ContentLength; n > 0 && n < size {
@@ -58,7 +79,7 @@ func opFetchReadBody(c *runtime.Call) (func() (any, error), error) {
 		buf := make([]byte, size)
 		var n int
 		err := withContext(req, func() (err error) {
-			n, err = io.ReadAtLeast(req.HTTP.Body, buf, 1)
+			n, err = io.ReadAtLeast(body, buf, 1)
 			return err
 		})
 		if n > 0 {
@@ -79,6 +100,7 @@ func opFetchReadBodyAll(c *runtime.Call) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
+	body := incoming(req)
 	return func() (any, error) {
 		var data []byte
 		err := withContext(req, func() (err error) {
@@ -90,7 +112,7 @@ func opFetchReadBodyAll(c *runtime.Call) (func() (any, error), error) {
 				if len(data) == cap(data) {
 					data = slices.Grow(data, max(cap(data), readChunk))
 				}
-				n, err := req.HTTP.Body.Read(data[len(data):cap(data)])
+				n, err := body.Read(data[len(data):cap(data)])
 				data = data[:len(data)+n]
 				if err == io.EOF {
 					return nil

@@ -1,14 +1,19 @@
-// The Fetch family, server side. Done here in JS: Headers, Request and
+// The Fetch family. Done here in JS: Headers, Request and
 // Response with the Body mixin (WebIDL-style brand checks and conversions,
 // bodies kept as the string or bytes they were made from until someone
 // asks for a stream), FetchEvent and the ExecutionContext handed to
 // handlers, and the plumbing of a fetch event: build the Request, call the
 // worker's fetch handler (or its "fetch" listeners), check what it
 // returned, write the Response, and tell the runtime once the response and
-// every waitUntil promise are done. Done in Go (fetch.go): reading the
-// incoming body (in 64 KiB chunks, or whole for text() and friends),
-// writing the status, headers and body to the client (whole, or streamed
-// chunk by chunk with a flush each). Streams, URL parsing, UTF-8,
+// every waitUntil promise are done; the global fetch(), which builds a
+// Request, hands it to Go and wraps Go's answer in a Response whose body
+// streams from Go; request.cf and passThroughOnException(). Done in Go
+// (fetch.go, subrequest.go, egress.go): reading the incoming body (in 64
+// KiB chunks, or whole for text() and friends), writing the status,
+// headers and body to the client (whole, or streamed chunk by chunk with
+// a flush each), and all of a subrequest's HTTP: routing to the next
+// handler or the network, the egress policy, redirects, limits, and
+// passing a request through on an exception. Streams, URL parsing, UTF-8,
 // AbortSignal, and Blob and FormData (with the multipart/form-data
 // encoding) come from their own families; this file looks them up when it
 // first needs them, so it loads without them.
@@ -41,6 +46,7 @@ const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 const JSONParse = JSON.parse;
 const JSONStringify = JSON.stringify;
 const PromiseResolve = Promise.resolve.bind(Promise);
+const PromiseCtor = Promise;
 const PromiseReject = Promise.reject.bind(Promise);
 const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
 const SymbolIterator = Symbol.iterator;
@@ -91,6 +97,7 @@ const kStatusText = Symbol("statusText");
 const kType = Symbol("type");
 const kState = Symbol("state");
 const kRequest = Symbol("request");
+const kRedirected = Symbol("redirected");
 
 // ---------------------------------------------------------------------------
 // Families this one uses, looked up when first needed (and at load time if
@@ -1223,7 +1230,7 @@ class Response {
 
   get redirected() {
     if (!isResponse(this)) throw illegalInvocation("Response", "redirected");
-    return false;
+    return this[kRedirected] === true;
   }
 
   get status() {
@@ -1259,6 +1266,7 @@ class Response {
     r[kBody] = cloneBody(b);
     r[kType] = this[kType];
     r[kURL] = this[kURL];
+    r[kRedirected] = this[kRedirected];
     return r;
   }
 }
@@ -1275,7 +1283,17 @@ toStringTag(Response.prototype, "Response");
 // and whether the runtime was told the request is done.
 
 function newEventState(id, head) {
-  return { id, head, finished: false, pending: 0, done: false };
+  return { id, head, finished: false, pending: 0, done: false, passThrough: false, started: false, passing: false };
+}
+
+// passThroughOnException: from now on the incoming body is kept as the
+// worker reads it (Go), so that on an exception the whole request can go
+// to the next handler. Rule: call it before reading the body; if part of
+// the body was read before the call, an exception is a plain 500.
+function passThrough(st) {
+  if (st.passThrough || st.finished) return;
+  st.passThrough = true;
+  ops.op_fetch_retain_body(st.id);
 }
 
 function maybeDone(st) {
@@ -1306,6 +1324,27 @@ function fail(st, e) {
     core.log("error", `Uncaught exception after the response was sent: ${errorText(e)}`);
     return;
   }
+  if (st.passThrough && !st.started && !st.passing) {
+    // passThroughOnException(): the original request goes to the next
+    // handler, as if the worker were not there (Go says false when there
+    // is none, or its body can no longer be replayed).
+    st.passing = true;
+    core.log("error", `Uncaught exception, passing the request through: ${errorText(e)}`);
+    PromisePrototypeThen(
+      ops.op_fetch_pass_through(st.id),
+      (ok) => {
+        if (ok) responseFinished(st);
+        else failNow(st, e);
+      },
+      () => failNow(st, e),
+    );
+    return;
+  }
+  failNow(st, e);
+}
+
+function failNow(st, e) {
+  if (st.finished) return;
   try {
     core.requestError(st.id, e);
   } finally {
@@ -1352,8 +1391,15 @@ class ExecutionContext {
     requireArgs(arguments.length, 1, "waitUntil", "ExecutionContext");
     addWaitUntil(this[kState], promise);
   }
+
+  passThroughOnException() {
+    if (this === null || typeof this !== "object" || this[kState] === undefined) {
+      throw illegalInvocation("ExecutionContext", "passThroughOnException");
+    }
+    passThrough(this[kState]);
+  }
 }
-enumerable(ExecutionContext.prototype, ["waitUntil"]);
+enumerable(ExecutionContext.prototype, ["waitUntil", "passThroughOnException"]);
 toStringTag(ExecutionContext.prototype, "ExecutionContext");
 
 // FetchEvent extends the dom family's Event when there is one.
@@ -1413,8 +1459,17 @@ class FetchEvent extends EventBase {
     }
     addWaitUntil(st.event, promise);
   }
+
+  passThroughOnException() {
+    if (!isFetchEvent(this)) throw illegalInvocation("FetchEvent", "passThroughOnException");
+    const st = this[kState];
+    if (st === null) {
+      throw newDOMException("Failed to execute 'passThroughOnException' on 'FetchEvent': The event is not being dispatched.", "InvalidStateError");
+    }
+    passThrough(st.event);
+  }
 }
-enumerable(FetchEvent.prototype, ["request", "respondWith", "waitUntil"]);
+enumerable(FetchEvent.prototype, ["request", "respondWith", "waitUntil", "passThroughOnException"]);
 toStringTag(FetchEvent.prototype, "FetchEvent");
 
 // dispatchFetchEvent calls the "fetch" listeners (service-worker syntax)
@@ -1465,12 +1520,27 @@ function notAResponse(v) {
   return new TypeErrorCtor(`The fetch handler returned ${describe(v)}, not a Response`);
 }
 
+// parseCf makes request.cf from the runtime's JSON: a frozen plain object
+// holding only what Worky knows (httpProtocol, and tlsVersion and
+// tlsCipher over TLS); keys it cannot know are absent.
+function parseCf(cfJSON) {
+  if (typeof cfJSON !== "string" || cfJSON === "") return undefined;
+  let v;
+  try {
+    v = JSONParse(cfJSON);
+  } catch {
+    return undefined;
+  }
+  if (v === null || typeof v !== "object") return undefined;
+  return ObjectFreeze(v);
+}
+
 // onFetch is the runtime's entry point for a fetch event. headersFlat is
 // "name\0value\0..." with lowercase names, host first.
-function onFetch(id, method, url, headersFlat, hasBody) {
+function onFetch(id, method, url, headersFlat, hasBody, cfJSON) {
   const head = method === "HEAD";
   const body = hasBody && method !== "GET" && !head ? newBody(BODY_GO, id, null) : null;
-  const request = new Request(kInternal, [method, url, true, null, headersFlat, body, "follow", null, undefined]);
+  const request = new Request(kInternal, [method, url, true, null, headersFlat, body, "follow", null, parseCf(cfJSON)]);
   const st = newEventState(id, head);
   let result;
   try {
@@ -1555,6 +1625,7 @@ function sendResponse(st, res) {
     }
     const S = streams();
     const reader = S.getReader(stream);
+    st.started = true;
     if (!ops.op_fetch_respond(id, status, flat, true)) {
       PromisePrototypeThen(S.cancel(stream, undefined), undefined, () => {});
       responseFinished(st);
@@ -1593,12 +1664,170 @@ async function pump(st, stream, reader) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Outgoing fetch(). JS builds the Request, hands its method, URL, headers
+// and body to Go (a string or bytes in one op, a ReadableStream chunk by
+// chunk, the incoming request's body by its id, which Go reads itself),
+// wires the signal to cancel the Go request, and wraps what Go answers in
+// a Response whose body is a stream read from Go as the bytes arrive.
+// Go (subrequest.go) routes, checks the egress policy, follows redirects
+// and counts the request's subrequests.
+
+let abortAPI;
+function aborts() {
+  if (abortAPI === undefined) abortAPI = installed(() => core.use("abort"));
+  return abortAPI;
+}
+
+// sendRequestBody copies a ReadableStream request body to Go, a chunk at a
+// time; the next chunk is read once Go has taken the last.
+async function sendRequestBody(id, stream) {
+  const S = streams();
+  let reader;
+  try {
+    reader = S.getReader(stream);
+    for (;;) {
+      const r = await S.readChunk(reader);
+      if (r.done) break;
+      const u8 = chunkBytes(r.value);
+      if (TypedArrayPrototypeGetByteLength(u8) === 0) continue;
+      if (!(await ops.op_fetch_req_write(id, core.toGo(u8)))) {
+        PromisePrototypeThen(S.cancel(stream, undefined), undefined, () => {});
+        return;
+      }
+    }
+    ops.op_fetch_req_end(id, null);
+  } catch (e) {
+    ops.op_fetch_req_end(id, `the request body stream failed: ${errorText(e)}`);
+    try {
+      PromisePrototypeThen(S.cancel(stream, e), undefined, () => {});
+    } catch {}
+  }
+}
+
+function fetchResponse(id, head, signal, A) {
+  const r = new Response(kInternal);
+  r[kStatus] = head.status;
+  r[kStatusText] = head.statusText;
+  r[kHeaders] = newHeaders(head.headers === "" ? [] : StringPrototypeSplit(head.headers, "\0"), GUARD_IMMUTABLE);
+  r[kURL] = head.url;
+  r[kRedirected] = head.redirected;
+  if (head.body) {
+    const aborted = () => signal !== null && A !== null && A.aborted(signal);
+    const stream = streams().createPullStream(
+      () => {
+        if (aborted()) throw A.reason(signal);
+        return PromisePrototypeThen(ops.op_fetch_res_read(id), undefined, (e) => {
+          throw aborted() ? A.reason(signal) : e;
+        });
+      },
+      () => ops.op_fetch_abort(id),
+    );
+    r[kBody] = newBody(BODY_STREAM, null, stream);
+    if (signal !== null && A !== null) {
+      // Aborting after the response arrived cancels the Go request; the
+      // read in flight, or the next one, then errors the body with the
+      // signal's reason (see the pull function above).
+      A.add(signal, () => ops.op_fetch_abort(id));
+    }
+  }
+  return r;
+}
+
+function fetchStart(input, init) {
+  const request = new Request(input, init);
+  const signal = request[kSignal] === undefined ? null : request[kSignal];
+  const A = signal !== null ? aborts() : null;
+  if (signal !== null && A !== null && A.aborted(signal)) return PromiseReject(A.reason(signal));
+  const b = request[kBody];
+  let kind = 0;
+  let src = null;
+  let stream = null;
+  if (b !== null) {
+    if (bodyUnusable(b)) throw new TypeErrorCtor("Failed to execute 'fetch': the request's body has already been used.");
+    if (b.stream === null) {
+      kind = b.kind;
+      src = b.src;
+      b.src = null;
+      b.used = true;
+    } else {
+      kind = BODY_STREAM;
+      stream = b.stream;
+    }
+  }
+  // The forwarded incoming body goes to Go as a stream would, but Go
+  // reads it itself.
+  const id = ops.op_fetch_open(kind === BODY_STREAM);
+  let bodyArg = null;
+  let forward = -1;
+  if (kind === BODY_STRING) bodyArg = src;
+  else if (kind === BODY_GO) forward = src;
+  else if (kind === BODY_STREAM) bodyArg = true;
+  const method = request[kMethod];
+  const url = requestURL(request);
+  const flat = headersFlat(requestHeaders(request));
+  const sent =
+    kind === BODY_BYTES
+      ? ops.op_fetch_send(id, method, url, flat, request[kRedirect], core.toGo(src), forward)
+      : ops.op_fetch_send(id, method, url, flat, request[kRedirect], bodyArg, forward);
+  if (stream !== null) sendRequestBody(id, stream);
+  return new PromiseCtor((resolve, reject) => {
+    let settled = false;
+    let handle;
+    if (signal !== null && A !== null) {
+      handle = A.add(signal, () => {
+        if (settled) return;
+        settled = true;
+        ops.op_fetch_abort(id);
+        if (stream !== null) {
+          try {
+            PromisePrototypeThen(streams().cancel(stream, A.reason(signal)), undefined, () => {});
+          } catch {}
+        }
+        reject(A.reason(signal));
+      });
+    }
+    PromisePrototypeThen(
+      sent,
+      (head) => {
+        if (settled) return;
+        settled = true;
+        if (handle !== undefined) A.remove(signal, handle);
+        try {
+          resolve(fetchResponse(id, head, signal, A));
+        } catch (e) {
+          reject(e);
+        }
+      },
+      (e) => {
+        if (settled) return;
+        settled = true;
+        if (handle !== undefined) A.remove(signal, handle);
+        reject(e);
+      },
+    );
+  });
+}
+
+// fetch is the global: every error, even a bad argument, rejects.
+function fetch(input, init = undefined) {
+  try {
+    if (arguments.length < 1) {
+      throw new TypeErrorCtor("Failed to execute 'fetch': 1 argument required, but only 0 present.");
+    }
+    return fetchStart(input, init);
+  } catch (e) {
+    return PromiseReject(e);
+  }
+}
+
 core.onEvent("fetch", onFetch);
 
 core.defineGlobal("Headers", Headers);
 core.defineGlobal("Request", Request);
 core.defineGlobal("Response", Response);
 core.defineGlobal("FetchEvent", FetchEvent);
+core.defineGlobal("fetch", fetch);
 
 // For the families that build on this one (outgoing fetch, caches).
 core.provide(

@@ -849,7 +849,7 @@ func TestEnv(t *testing.T) {
 		{Name: "GREETING", Kind: "var", Value: "hello"},
 		{Name: "API_TOKEN", Kind: "secret", Value: "s3cr3t"},
 	}})
-	want := `{"greeting":"hello","token":"s3cr3t","keys":["GREETING","API_TOKEN"],"globalGreeting":"undefined","globalToken":"undefined","frozen":true,"ctxKeys":["waitUntil"],"ctxTag":"[object ExecutionContext]","sameEnv":true}`
+	want := `{"greeting":"hello","token":"s3cr3t","keys":["GREETING","API_TOKEN"],"globalGreeting":"undefined","globalToken":"undefined","frozen":true,"ctxKeys":["waitUntil","passThroughOnException"],"ctxTag":"[object ExecutionContext]","sameEnv":true}`
 	for i := 0; i < 2; i++ {
 		checkResponse(t, "env", mustServe(t, p, "GET", "http://example.com/", nil), 200, want)
 	}
