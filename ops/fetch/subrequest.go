@@ -457,7 +457,7 @@ func (s *subreq) sendNext(h *hop, in *http.Request, next runtime.NextFunc) (*htt
 	go func() {
 		defer stop()
 		defer cancel()
-		err := next(w, r)
+		err := callNext(next, w, r)
 		// As a server would: a body the handler left unread is closed,
 		// so a JS stream feeding it stops.
 		r.Body.Close()
@@ -724,8 +724,26 @@ func opFetchPassThrough(c *runtime.Call) (func() (any, error), error) {
 		if req.HTTP.Body != nil && req.HTTP.Body != http.NoBody {
 			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(kept), b.r))
 		}
-		err := req.WithWriter(func(w http.ResponseWriter) error { return next(w, r) })
+		err := req.WithWriter(func(w http.ResponseWriter) error { return callNext(next, w, r) })
 		req.Finish(err)
 		return true, nil
 	}, nil
+}
+
+// callNext runs the host's next handler on a goroutine of ours, where a
+// panic would take the whole process down rather than one connection (a
+// server recovers its handler goroutines; nothing recovers this one).
+// reverse_proxy, for one, panics with http.ErrAbortHandler when the client
+// of the response is gone. The panic becomes an error for the worker.
+func callNext(next runtime.NextFunc, w http.ResponseWriter, r *http.Request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				err = errors.New("it aborted the response")
+				return
+			}
+			err = fmt.Errorf("it panicked: %v", p)
+		}
+	}()
+	return next(w, r)
 }

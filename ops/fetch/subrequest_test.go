@@ -449,6 +449,18 @@ func TestSameHostGoesToNext(t *testing.T) {
 		"Error: user gave up|cancelled: Error: user gave up"; got != want {
 		t.Errorf("aborting a streamed upload: got %q, want %q", got, want)
 	}
+	// A next handler that panics (reverse_proxy does, with
+	// http.ErrAbortHandler) must fail the subrequest, not the process.
+	panicky := func(w http.ResponseWriter, r *http.Request) error { panic("boom") }
+	if got, want := call(t, p, "GET", "nextFails", nil, nil, panicky).Body.String(),
+		"TypeError: fetch to http://worker.test/origin/fail failed: the next handler failed: it panicked: boom"; got != want {
+		t.Errorf("next handler panicking: got %q, want %q", got, want)
+	}
+	aborting := func(w http.ResponseWriter, r *http.Request) error { panic(http.ErrAbortHandler) }
+	if got, want := call(t, p, "GET", "nextFails", nil, nil, aborting).Body.String(),
+		"TypeError: fetch to http://worker.test/origin/fail failed: the next handler failed: it aborted the response"; got != want {
+		t.Errorf("next handler aborting: got %q, want %q", got, want)
+	}
 	stopped := make(chan error, 1)
 	endless := func(w http.ResponseWriter, r *http.Request) error {
 		for {
