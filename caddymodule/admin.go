@@ -2,6 +2,7 @@ package caddymodule
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/worky-dev/worky/kv"
+	"github.com/worky-dev/worky/ops/fetch"
 	"github.com/worky-dev/worky/runtime"
 )
 
@@ -78,7 +80,20 @@ type workerInfo struct {
 	Vars          []string          `json:"vars"`
 	Secrets       []string          `json:"secrets"`
 	KV            map[string]string `json:"kv"` // binding → namespace
-	Stats         runtime.Stats     `json:"stats"`
+	// The rules for the worker's fetch(), defaults filled in.
+	Egress                egressInfo    `json:"egress"`
+	Subrequests           int           `json:"subrequests"`
+	SubrequestsConcurrent int           `json:"subrequests_concurrent"`
+	SubrequestTimeout     string        `json:"subrequest_timeout"`
+	Stats                 runtime.Stats `json:"stats"`
+}
+
+// egressInfo is a worker's egress policy in GET /worky/workers; an empty
+// allow list allows any host.
+type egressInfo struct {
+	Allow        []string `json:"allow"`
+	Deny         []string `json:"deny"`
+	AllowPrivate bool     `json:"allow_private"`
 }
 
 func (a *adminAPI) handleWorkers(w http.ResponseWriter, r *http.Request) error {
@@ -139,6 +154,18 @@ func (wk *worker) info() workerInfo {
 		KV:            map[string]string{},
 		Stats:         wk.stats(),
 	}
+	var fo fetch.Options
+	if o, ok := cfg.Resources[fetch.ResourceName].(*fetch.Options); ok && o != nil {
+		fo = *o
+	}
+	info.Egress = egressInfo{
+		Allow:        append([]string{}, fo.Egress.Allow...),
+		Deny:         append([]string{}, fo.Egress.Deny...),
+		AllowPrivate: fo.Egress.AllowPrivate,
+	}
+	info.Subrequests = cmp.Or(fo.MaxSubrequests, fetch.DefaultMaxSubrequests)
+	info.SubrequestsConcurrent = cmp.Or(fo.MaxConcurrentSubrequests, fetch.DefaultMaxConcurrentSubrequests)
+	info.SubrequestTimeout = cmp.Or(fo.SubrequestTimeout, fetch.DefaultSubrequestTimeout).String()
 	for _, b := range cfg.Bindings {
 		switch b.Kind {
 		case "var":

@@ -86,6 +86,14 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //	    var            <name> <value>
 //	    secret         <name> <value>
 //	    kv             <name> [<namespace>]
+//	    egress {
+//	        allow <host patterns...>
+//	        deny  <host patterns...>
+//	        allow_private
+//	    }
+//	    subrequests            <count>
+//	    subrequests_concurrent <count>
+//	    subrequest_timeout     <duration>
 //	}
 //
 // The script may be given as the directive's argument (`worky ./worker.js`)
@@ -93,7 +101,8 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 // with / is a path matcher to Caddy, so an absolute script path as the
 // argument needs a matcher before it: `worky * /srv/worker.js`. var,
 // secret and kv may repeat. kv binds env.<name> to a KV namespace, by
-// default the one named like the binding.
+// default the one named like the binding. In egress, allow and deny may
+// repeat and add to their lists; a host pattern is a name, *.name or *.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // consume directive name
 	if d.NextArg() {
@@ -188,6 +197,28 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				h.KVNamespaces = map[string]string{}
 			}
 			h.KVNamespaces[name] = ns
+		case "egress":
+			if err := h.unmarshalEgress(d); err != nil {
+				return err
+			}
+		case "subrequests":
+			n, err := parseCount(d)
+			if err != nil {
+				return err
+			}
+			h.Subrequests = n
+		case "subrequests_concurrent":
+			n, err := parseCount(d)
+			if err != nil {
+				return err
+			}
+			h.SubrequestsConcurrent = n
+		case "subrequest_timeout":
+			dur, err := parseDuration(d)
+			if err != nil {
+				return err
+			}
+			h.SubrequestTimeout = dur
 		default:
 			return d.Errf("unrecognized subdirective %q", d.Val())
 		}
@@ -197,6 +228,44 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		// path matcher, which is how an absolute script path goes missing.
 		return d.Err("a script is required: worky <script> or a script subdirective " +
 			"(to give an absolute path as the argument, put a matcher first: worky * /path/to/worker.js)")
+	}
+	return nil
+}
+
+// unmarshalEgress reads the egress block; the dispenser is on "egress".
+func (h *Handler) unmarshalEgress(d *caddyfile.Dispenser) error {
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	if h.Egress == nil {
+		h.Egress = new(Egress)
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		switch d.Val() {
+		case "allow", "deny":
+			kind := d.Val()
+			patterns := d.RemainingArgs()
+			if len(patterns) == 0 {
+				return d.Errf("egress %s needs at least one host pattern", kind)
+			}
+			for _, p := range patterns {
+				if err := validateHostPattern(p); err != nil {
+					return d.Errf("egress %s: %v", kind, err)
+				}
+			}
+			if kind == "allow" {
+				h.Egress.Allow = append(h.Egress.Allow, patterns...)
+			} else {
+				h.Egress.Deny = append(h.Egress.Deny, patterns...)
+			}
+		case "allow_private":
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+			h.Egress.AllowPrivate = true
+		default:
+			return d.Errf("unrecognized egress subdirective %q (want allow, deny or allow_private)", d.Val())
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ package caddymodule
 // serving real workers through the real ops families.
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -403,6 +405,10 @@ func TestAdminAPI(t *testing.T) {
 		timeout  5s
 		var      GREETING hi
 		secret   TOKEN {env.WORKY_TEST_TOKEN}
+		egress {
+			deny *.internal.example
+		}
+		subrequests 9
 	}
 }
 `, script(t, "counter.js")), "caddyfile")
@@ -422,6 +428,11 @@ func TestAdminAPI(t *testing.T) {
 		fmt.Sprint(w.Vars) != "[GREETING]" || fmt.Sprint(w.Secrets) != "[TOKEN]" ||
 		w.Stats.Requests != 2 || w.Stats.Isolates != 1 {
 		t.Errorf("GET /worky/workers = %s, want worker tally with 1 isolate, timeout 5s, var GREETING, secret TOKEN, 2 requests", raw)
+	}
+	if fmt.Sprint(w.Egress.Allow) != "[]" || fmt.Sprint(w.Egress.Deny) != "[*.internal.example]" || w.Egress.AllowPrivate ||
+		w.Subrequests != 9 || w.SubrequestsConcurrent != 6 || w.SubrequestTimeout != "30s" {
+		t.Errorf("GET /worky/workers = %s, want egress denying *.internal.example, 9 subrequests, "+
+			"and the defaults: 6 at once, 30s each", raw)
 	}
 
 	res, err := http.Post(fmt.Sprintf("http://localhost:%d/worky/workers/restart", adminPort), "", nil)
@@ -518,5 +529,190 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestClientInfo checks the client's address as a worker sees it, behind
+// a trusted proxy and straight from an untrusted client that forges the
+// headers, and request.cf over plain HTTP/1.1.
+func TestClientInfo(t *testing.T) {
+	tc := newTester(t)
+	tc.InitServer(fmt.Sprintf(`{
+	admin localhost:%d
+	servers :9199 {
+		trusted_proxies static 127.0.0.1/32 ::1/128
+		client_ip_headers X-Forwarded-For
+	}
+}
+:9199 {
+	worky * %[2]s
+}
+:9200 {
+	worky * %[2]s
+}
+`, adminPort, script(t, "client.js")), "caddyfile")
+	type seen struct {
+		ConnectingIP string         `json:"connectingIP"`
+		RealIP       string         `json:"realIP"`
+		ForwardedFor string         `json:"forwardedFor"`
+		CF           map[string]any `json:"cf"`
+	}
+	for _, c := range []struct {
+		name, url, xff string
+		ip, wantXFF    string
+	}{
+		{"trusted proxy", "http://127.0.0.1:9199/", "198.51.100.9", "198.51.100.9", "198.51.100.9, 127.0.0.1"},
+		{"forged by an untrusted client", "http://127.0.0.1:9200/", "198.51.100.9", "127.0.0.1", "127.0.0.1"},
+	} {
+		req, _ := http.NewRequest("GET", c.url, nil)
+		req.Header.Set("X-Forwarded-For", c.xff)
+		req.Header.Set("Cf-Connecting-Ip", "192.0.2.1")
+		res, err := tc.Client.Do(req)
+		if err != nil {
+			t.Fatalf("%s: GET %s: %v", c.name, c.url, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var s seen
+		if err := json.Unmarshal(body, &s); err != nil {
+			t.Fatalf("%s: %v in %q", c.name, err, body)
+		}
+		if s.ConnectingIP != c.ip || s.RealIP != c.ip || s.ForwardedFor != c.wantXFF {
+			t.Errorf("%s: worker saw cf-connecting-ip %q, x-real-ip %q, x-forwarded-for %q; want %q, %q, %q",
+				c.name, s.ConnectingIP, s.RealIP, s.ForwardedFor, c.ip, c.ip, c.wantXFF)
+		}
+		if s.CF["httpProtocol"] != "HTTP/1.1" {
+			t.Errorf("%s: request.cf.httpProtocol = %v, want HTTP/1.1 (cf: %v)", c.name, s.CF["httpProtocol"], s.CF)
+		}
+		for _, absent := range []string{"tlsVersion", "tlsCipher"} {
+			if v, ok := s.CF[absent]; ok {
+				t.Errorf("%s: request.cf.%s = %v over plain HTTP, want it absent", c.name, absent, v)
+			}
+		}
+	}
+}
+
+// TestSubrequests checks the handler's wiring of the fetch family: the
+// next handler (reverse_proxy) serves fetch() to the worker's own host
+// and requests passed through on an exception; the egress and
+// subrequests options reach the worker.
+func TestSubrequests(t *testing.T) {
+	var originHits atomic.Int32
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		originHits.Add(1)
+		body, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "origin: %s %s %s", r.Method, r.URL.Path, body)
+	}))
+	defer origin.Close()
+	upstream := strings.TrimPrefix(origin.URL, "http://")
+
+	tc := newTester(t)
+	tc.InitServer(testConfig(`
+:9201 {
+	worky * %[1]s {
+		subrequests 2
+	}
+	reverse_proxy %[2]s
+}
+:9202 {
+	worky * %[1]s {
+		egress {
+			allow 127.0.0.1
+			allow_private
+		}
+	}
+	reverse_proxy %[2]s
+}
+`, script(t, "subrequests.js"), upstream), "caddyfile")
+
+	for _, c := range []struct {
+		name, method, url, body string
+		status                  int
+		want                    string // prefix of the body
+		via                     string
+		contains                string // "" or what the body must also say
+	}{
+		{"fetch(request) goes to the origin", "POST", "http://localhost:9201/pass", "hi", 200, "origin: POST /pass hi", "worker", ""},
+		{"an exception passes the request through", "POST", "http://localhost:9201/throw", "kept", 200, "origin: POST /throw kept", "", ""},
+		{"within the limit", "GET", "http://localhost:9201/limit?n=2", "", 200, "made 2", "", ""},
+		{"over the limit", "GET", "http://localhost:9201/limit?n=3", "", 502, "made 2, then ", "", "limit is 2"},
+		{"a private address is refused by default", "GET", "http://localhost:9201/egress?to=" + origin.URL + "/x", "", 502, "TypeError: ", "", "127.0.0.1 is a loopback address"},
+		{"allow_private lets it through", "GET", "http://localhost:9202/egress?to=" + origin.URL + "/x", "", 200, "fetched 200: origin: GET /x", "", ""},
+		{"a host not allowed is refused", "GET", "http://localhost:9202/egress?to=http://localhost:" + origin.URL[strings.LastIndex(origin.URL, ":")+1:] + "/x", "", 502, "TypeError: ", "", "host localhost is not in the allow list"},
+	} {
+		req, _ := http.NewRequest(c.method, c.url, strings.NewReader(c.body))
+		res, err := tc.Client.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %s %s: %v", c.name, c.method, c.url, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != c.status || !strings.HasPrefix(string(body), c.want) || !strings.Contains(string(body), c.contains) {
+			t.Errorf("%s: %s %s = %d %q, want %d %q... saying %q", c.name, c.method, c.url, res.StatusCode, body, c.status, c.want, c.contains)
+		}
+		if got := res.Header.Get("X-Via"); got != c.via {
+			t.Errorf("%s: X-Via = %q, want %q", c.name, got, c.via)
+		}
+		if testing.Verbose() {
+			t.Logf("%s: %d %q", c.name, res.StatusCode, body)
+		}
+	}
+	if n := originHits.Load(); n != 1+1+2+2+1 {
+		t.Errorf("the origin served %d requests, want 7", n)
+	}
+}
+
+// TestClientInfoTLS checks request.cf over HTTPS: the TLS version and
+// cipher the connection negotiated.
+func TestClientInfoTLS(t *testing.T) {
+	tc := newTester(t)
+	tc.InitServer(fmt.Sprintf(`{
+	admin localhost:%d
+	local_certs
+	skip_install_trust
+	http_port 9204
+	https_port 9203
+	auto_https disable_redirects
+}
+https://localhost:9203 {
+	tls internal
+	worky * %s
+}
+`, adminPort, script(t, "client.js")), "caddyfile")
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12,
+			CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}},
+	}}
+	// Caddy obtains the internal certificate in the background after the
+	// config loads; until then the handshake fails.
+	var res *http.Response
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if res, err = client.Get("https://localhost:9203/"); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("GET https://localhost:9203/: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var s struct {
+		ConnectingIP string            `json:"connectingIP"`
+		CF           map[string]string `json:"cf"`
+	}
+	if err := json.Unmarshal(body, &s); err != nil {
+		t.Fatalf("%v in %q", err, body)
+	}
+	want := map[string]string{
+		"httpProtocol": "HTTP/1.1", // the client offers no h2 without ForceAttemptHTTP2
+		"tlsVersion":   "TLS 1.2",
+		"tlsCipher":    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	}
+	if !reflect.DeepEqual(s.CF, want) {
+		t.Errorf("request.cf = %v, want %v", s.CF, want)
+	}
+	if s.ConnectingIP != "127.0.0.1" && s.ConnectingIP != "::1" {
+		t.Errorf("cf-connecting-ip = %q, want the loopback address the test connects from", s.ConnectingIP)
 	}
 }

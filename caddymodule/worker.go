@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/worky-dev/worky/ops/fetch"
 	"github.com/worky-dev/worky/runtime"
 )
 
@@ -84,8 +85,9 @@ func newWorker(cfg runtime.Config, log *zap.Logger, kvo *kvOptions) (*worker, er
 	return w, nil
 }
 
-// dispatch serves one request with the current pool.
-func (w *worker) dispatch(rw http.ResponseWriter, r *http.Request) error {
+// dispatch serves one request with the current pool; next is the handler
+// after the worker. header is the header the worker sees (nil: r's own).
+func (w *worker) dispatch(rw http.ResponseWriter, r *http.Request, header http.Header, next runtime.NextFunc) error {
 	// The runtime may still be reading the request on the isolate's thread
 	// when Dispatch returns an error (a timeout ends the request from a
 	// timer), and Caddy's error handling then rewrites r's method and URL
@@ -95,15 +97,18 @@ func (w *worker) dispatch(rw http.ResponseWriter, r *http.Request) error {
 	*rc = *r
 	u := *r.URL
 	rc.URL = &u
+	if header != nil {
+		rc.Header = header
+	}
 	r = rc
 	p := w.pool.Load()
-	err := p.Dispatch(rw, r)
+	err := p.DispatchNext(rw, r, next)
 	if errors.Is(err, runtime.ErrClosed) && !errors.Is(err, runtime.ErrResponseStarted) {
 		// A restart swapped the pool between Load and Dispatch. The old
 		// pool is closed only once it has drained, so the request never
 		// reached the worker there and can go to the new pool.
 		if np := w.pool.Load(); np != p {
-			return np.Dispatch(rw, r)
+			return np.DispatchNext(rw, r, next)
 		}
 	}
 	return err
@@ -198,8 +203,8 @@ func (w *worker) Destruct() error {
 // the bindings' values (secrets after their placeholders were replaced;
 // only the hash is kept) and the content of the script and of every file
 // it imports. Two handlers with the same key can share a pool.
-// Resources are left out: they are what the host lends the worker (the
-// KV store), which a later config may replace without restarting it.
+// Other resources are left out: they are what the host lends the worker
+// (the KV store), which a later config may replace without restarting it.
 func workerKey(cfg runtime.Config) (string, error) {
 	h := sha256.New()
 	opts := struct {
@@ -213,8 +218,15 @@ func workerKey(cfg runtime.Config) (string, error) {
 		Timeout       time.Duration
 		Bindings      []runtime.Binding
 		Extensions    []string
+		Fetch         fetch.Options
 	}{cfg.Name, cfg.Script, cfg.Isolates, cfg.MaxConcurrent, cfg.QueueSize,
-		cfg.CPULimit, cfg.MemoryLimit, cfg.Timeout, cfg.Bindings, nil}
+		cfg.CPULimit, cfg.MemoryLimit, cfg.Timeout, cfg.Bindings, nil, fetch.Options{}}
+	// The fetch options are a resource, but they change what the worker
+	// does (which hosts it may reach, how many subrequests), so their
+	// values are part of its identity.
+	if o, ok := cfg.Resources[fetch.ResourceName].(*fetch.Options); ok && o != nil {
+		opts.Fetch = *o
+	}
 	for _, e := range cfg.Extensions {
 		opts.Extensions = append(opts.Extensions, e.Name)
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"path/filepath"
 	"sort"
@@ -22,6 +23,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/worky-dev/worky/ops"
+	"github.com/worky-dev/worky/ops/fetch"
 	"github.com/worky-dev/worky/runtime"
 )
 
@@ -105,9 +107,90 @@ type Handler struct {
 	// Default: none.
 	KVNamespaces map[string]string `json:"kv_namespaces,omitempty"`
 
+	// Egress says which hosts the worker's fetch() may reach. A
+	// subrequest to the incoming request's own host is not egress: it
+	// goes, in-process, to the handler after the worker (usually
+	// reverse_proxy). Default: any public host; loopback, private,
+	// link-local, CGNAT, multicast, unspecified and cloud metadata
+	// addresses refused.
+	Egress *Egress `json:"egress,omitempty"`
+
+	// Subrequests is how many fetch() calls one request may make in all;
+	// the one after the last fails in the worker. Default: 50.
+	Subrequests int `json:"subrequests,omitempty"`
+
+	// SubrequestsConcurrent is how many of one request's fetch() calls
+	// may be in flight at once; more wait for one to finish. Default: 6.
+	SubrequestsConcurrent int `json:"subrequests_concurrent,omitempty"`
+
+	// SubrequestTimeout bounds one fetch() call, redirects included.
+	// Default: 30s.
+	SubrequestTimeout caddy.Duration `json:"subrequest_timeout,omitempty"`
+
 	w   *worker
 	key string
 	log *zap.Logger
+}
+
+// Egress is a worker's policy for fetch() to hosts other than its own.
+// A host pattern is a host name ("api.example.com"), a host name with a
+// leading wildcard label ("*.example.com": any subdomain, not the name
+// itself), or "*" (any host). Names are matched without their port.
+type Egress struct {
+	// Allow, if not empty, lists the only hosts fetch() may reach.
+	// Default: empty (any host).
+	Allow []string `json:"allow,omitempty"`
+
+	// Deny lists hosts fetch() may never reach; it wins over allow.
+	// Default: empty.
+	Deny []string `json:"deny,omitempty"`
+
+	// AllowPrivate lets fetch() reach loopback, private (10/8,
+	// 172.16/12, 192.168/16, fc00::/7), link-local, CGNAT (100.64/10),
+	// multicast, unspecified and cloud metadata (169.254.169.254,
+	// fd00:ec2::254) addresses. The check is made on the address dialled,
+	// after DNS, so a name that resolves to such an address is refused
+	// too. Default: false.
+	AllowPrivate bool `json:"allow_private,omitempty"`
+}
+
+// validateHostPattern checks one allow or deny entry of an egress policy.
+func validateHostPattern(p string) error {
+	if p == "*" {
+		return nil
+	}
+	name := strings.TrimPrefix(p, "*.")
+	switch {
+	case p == "":
+		return errors.New("an empty host pattern")
+	case name == "":
+		return fmt.Errorf("host pattern %q has nothing after \"*.\"", p)
+	case strings.Contains(name, "*"):
+		return fmt.Errorf("host pattern %q: a wildcard may only be the whole pattern or its first label (*.example.com)", p)
+	case strings.ContainsAny(name, "/:@ \t?#[]"):
+		return fmt.Errorf("host pattern %q must be a host name, without scheme, port or path", p)
+	case strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".."):
+		return fmt.Errorf("host pattern %q has an empty label", p)
+	}
+	return nil
+}
+
+// fetchOptions are the ops/fetch family's rules for this worker; fields
+// left at zero get the family's defaults.
+func (h *Handler) fetchOptions() *fetch.Options {
+	o := &fetch.Options{
+		MaxSubrequests:           h.Subrequests,
+		MaxConcurrentSubrequests: h.SubrequestsConcurrent,
+		SubrequestTimeout:        time.Duration(h.SubrequestTimeout),
+	}
+	if h.Egress != nil {
+		o.Egress = fetch.EgressPolicy{
+			Allow:        append([]string(nil), h.Egress.Allow...),
+			Deny:         append([]string(nil), h.Egress.Deny...),
+			AllowPrivate: h.Egress.AllowPrivate,
+		}
+	}
+	return o
 }
 
 // CaddyModule returns the Caddy module information.
@@ -179,6 +262,7 @@ func (h *Handler) runtimeConfig() (runtime.Config, error) {
 		CPULimit:      time.Duration(h.CPULimit),
 		MemoryLimit:   uint64(h.MemoryLimit),
 		Timeout:       time.Duration(h.Timeout),
+		Resources:     map[string]any{fetch.ResourceName: h.fetchOptions()},
 	}
 	repl := caddy.NewReplacer()
 	for _, name := range sortedKeys(h.Vars) {
@@ -218,6 +302,9 @@ func (h *Handler) Validate() error {
 		{"cpu_limit", int64(h.CPULimit)},
 		{"memory_limit", h.MemoryLimit},
 		{"timeout", int64(h.Timeout)},
+		{"subrequests", int64(h.Subrequests)},
+		{"subrequests_concurrent", int64(h.SubrequestsConcurrent)},
+		{"subrequest_timeout", int64(h.SubrequestTimeout)},
 	} {
 		if c.value < 0 {
 			return fmt.Errorf("worky: %s must not be negative, got %d", c.name, c.value)
@@ -252,6 +339,18 @@ func (h *Handler) Validate() error {
 			return fmt.Errorf("worky: %w", err)
 		}
 	}
+	if h.Egress != nil {
+		for _, list := range []struct {
+			name     string
+			patterns []string
+		}{{"allow", h.Egress.Allow}, {"deny", h.Egress.Deny}} {
+			for _, p := range list.patterns {
+				if err := validateHostPattern(p); err != nil {
+					return fmt.Errorf("worky: egress %s: %w", list.name, err)
+				}
+			}
+		}
+	}
 	return nil
 }
 
@@ -281,9 +380,33 @@ func (h *Handler) Cleanup() error {
 }
 
 // ServeHTTP sends the request to the worker. The worker's response goes to
-// the client; next is never called for a request the worker answers.
+// the client. next serves the worker's subrequests to its own host, and
+// the request itself when the worker passes it through (a thrown
+// exception after ctx.passThroughOnException()).
+//
+// The worker sees the client's address as Caddy computes it (see
+// clientHeader); Caddy's own request is not changed. Requests the worker
+// sends to next carry the cf-connecting-ip and x-real-ip it saw, as
+// Cloudflare's do to an origin.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
-	err := h.w.dispatch(w, r)
+	hdr := clientHeader(r)
+	sentXFF, oursXFF := r.Header.Values("X-Forwarded-For"), hdr.Get("X-Forwarded-For")
+	err := h.w.dispatch(w, r, hdr, func(w http.ResponseWriter, r *http.Request) error {
+		// A request the worker sends on with the x-forwarded-for it was
+		// given gets the client's own back, so that reverse_proxy adds
+		// the peer once, not twice; one the worker changed is its call.
+		if v := r.Header.Values("X-Forwarded-For"); len(v) == 1 && v[0] == oursXFF {
+			rc := *r
+			rc.Header = r.Header.Clone()
+			if len(sentXFF) == 0 {
+				rc.Header.Del("X-Forwarded-For")
+			} else {
+				rc.Header["X-Forwarded-For"] = append([]string(nil), sentXFF...)
+			}
+			r = &rc
+		}
+		return h.serveNext(next, w, r)
+	})
 	if err == nil {
 		return nil
 	}
@@ -302,6 +425,73 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		c.Write(zap.Int("status", status), zap.Error(err))
 	}
 	return caddyhttp.Error(status, err)
+}
+
+// serveNext runs Caddy's next handler for the worker. The runtime may call
+// it on a goroutine of its own, where a panic would take the process down
+// rather than end one connection as it does on the server's goroutine;
+// reverse_proxy panics with http.ErrAbortHandler whenever the response it
+// copies cannot be written (the worker cancelled the subrequest, the
+// client went away). A panic becomes an error for the worker instead.
+func (h *Handler) serveNext(next caddyhttp.Handler, w http.ResponseWriter, r *http.Request) (err error) {
+	defer func() {
+		v := recover()
+		switch {
+		case v == nil:
+		case v == http.ErrAbortHandler:
+			err = fmt.Errorf("the next handler aborted the response: %w", http.ErrAbortHandler)
+		default:
+			h.log.Error("the next handler panicked",
+				zap.String("method", r.Method), zap.String("uri", r.RequestURI),
+				zap.Any("panic", v), zap.Stack("stack"))
+			err = fmt.Errorf("the next handler panicked: %v", v)
+		}
+	}()
+	return next.ServeHTTP(w, r)
+}
+
+// clientHeader returns a copy of r's header carrying the client's address
+// as Cloudflare's edge would hand it to a worker: cf-connecting-ip and
+// x-real-ip are the client IP as Caddy computes it (the client_ip
+// variable, which honours the server's trusted_proxies and
+// client_ip_headers), and x-forwarded-for gets the peer's address the
+// way reverse_proxy adds it: appended to the list a trusted proxy sent,
+// replacing a list an untrusted client sent. A client's own
+// cf-connecting-ip or x-real-ip is always replaced.
+func clientHeader(r *http.Request) http.Header {
+	hdr := r.Header.Clone()
+	if hdr == nil {
+		hdr = http.Header{}
+	}
+	clientIP, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
+	peer, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		peer = ""
+	}
+	peer, _, _ = strings.Cut(peer, "%")
+	if clientIP == "" {
+		clientIP = peer
+	}
+	if clientIP == "" {
+		// Not an IP connection (a unix socket): nothing honest to say,
+		// and nothing the client sent is to be believed.
+		hdr.Del("Cf-Connecting-Ip")
+		hdr.Del("X-Real-Ip")
+		hdr.Del("X-Forwarded-For")
+		return hdr
+	}
+	hdr.Set("Cf-Connecting-Ip", clientIP)
+	hdr.Set("X-Real-Ip", clientIP)
+	if peer == "" {
+		peer = clientIP
+	}
+	trusted, _ := caddyhttp.GetVar(r.Context(), caddyhttp.TrustedProxyVarKey).(bool)
+	if prior := strings.Join(hdr.Values("X-Forwarded-For"), ", "); trusted && prior != "" {
+		hdr.Set("X-Forwarded-For", prior+", "+peer)
+	} else {
+		hdr.Set("X-Forwarded-For", peer)
+	}
+	return hdr
 }
 
 // statusFor maps a Dispatch error to the status the client gets (see

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"go.uber.org/zap/zaptest"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/worky-dev/worky/ops/fetch"
 	"github.com/worky-dev/worky/runtime"
 )
 
@@ -51,6 +53,21 @@ func TestValidate(t *testing.T) {
 		{"empty kv name", Handler{Script: "w.js", KVNamespaces: map[string]string{"": "ns"}}, `a kv binding has an empty name (namespace "ns")`},
 		{"empty namespace", Handler{Script: "w.js", KVNamespaces: map[string]string{"K": ""}}, "kv binding K has an empty namespace"},
 		{"namespace with /", Handler{Script: "w.js", KVNamespaces: map[string]string{"K": "a/b"}}, `kv binding K: namespace "a/b" must not contain "/"`},
+		{"subrequest limits", Handler{Script: "w.js", Subrequests: 10, SubrequestsConcurrent: 2,
+			SubrequestTimeout: caddy.Duration(time.Second)}, ""},
+		{"negative subrequests", Handler{Script: "w.js", Subrequests: -1}, "subrequests must not be negative, got -1"},
+		{"negative subrequests_concurrent", Handler{Script: "w.js", SubrequestsConcurrent: -1}, "subrequests_concurrent must not be negative"},
+		{"negative subrequest_timeout", Handler{Script: "w.js", SubrequestTimeout: -1}, "subrequest_timeout must not be negative"},
+		{"egress", Handler{Script: "w.js", Egress: &Egress{Allow: []string{"*", "*.example.com", "api.example.net"},
+			Deny: []string{"evil.example.com"}, AllowPrivate: true}}, ""},
+		{"egress empty pattern", Handler{Script: "w.js", Egress: &Egress{Allow: []string{""}}}, "egress allow: an empty host pattern"},
+		{"egress bare wildcard label", Handler{Script: "w.js", Egress: &Egress{Deny: []string{"*."}}}, `egress deny: host pattern "*." has nothing after "*."`},
+		{"egress inner wildcard", Handler{Script: "w.js", Egress: &Egress{Allow: []string{"a.*.com"}}},
+			`host pattern "a.*.com": a wildcard may only be the whole pattern or its first label`},
+		{"egress URL", Handler{Script: "w.js", Egress: &Egress{Allow: []string{"http://x.com"}}},
+			`host pattern "http://x.com" must be a host name, without scheme, port or path`},
+		{"egress port", Handler{Script: "w.js", Egress: &Egress{Deny: []string{"x.com:443"}}}, "must be a host name"},
+		{"egress empty label", Handler{Script: "w.js", Egress: &Egress{Deny: []string{".x.com"}}}, `host pattern ".x.com" has an empty label`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.h.Validate()
@@ -113,6 +130,95 @@ func TestRuntimeConfig(t *testing.T) {
 	}
 	if fmt.Sprint(cfg.Bindings) != fmt.Sprint(want) {
 		t.Errorf("Bindings = %v, want %v", cfg.Bindings, want)
+	}
+	// Without subrequest options the fetch family gets zero values,
+	// which it reads as its defaults.
+	if o, ok := cfg.Resources[fetch.ResourceName].(*fetch.Options); !ok || !reflect.DeepEqual(*o, fetch.Options{}) {
+		t.Errorf("Resources[%q] = %#v, want a zero *fetch.Options", fetch.ResourceName, cfg.Resources[fetch.ResourceName])
+	}
+}
+
+func TestRuntimeConfigFetchOptions(t *testing.T) {
+	h := Handler{
+		Script:                "testdata/workers/hello.js",
+		Egress:                &Egress{Allow: []string{"*.example.com"}, Deny: []string{"bad.example.com"}, AllowPrivate: true},
+		Subrequests:           7,
+		SubrequestsConcurrent: 2,
+		SubrequestTimeout:     caddy.Duration(3 * time.Second),
+	}
+	cfg, err := h.runtimeConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fetch.Options{
+		Egress:                   fetch.EgressPolicy{Allow: []string{"*.example.com"}, Deny: []string{"bad.example.com"}, AllowPrivate: true},
+		MaxSubrequests:           7,
+		MaxConcurrentSubrequests: 2,
+		SubrequestTimeout:        3 * time.Second,
+	}
+	o, ok := cfg.Resources[fetch.ResourceName].(*fetch.Options)
+	if !ok || !reflect.DeepEqual(*o, want) {
+		t.Fatalf("Resources[%q] = %#v, want %#v", fetch.ResourceName, cfg.Resources[fetch.ResourceName], &want)
+	}
+	// The options are the worker's own copy: the handler's config may be
+	// reused by Caddy, the pool outlives it.
+	h.Egress.Allow[0] = "changed.example.com"
+	if o.Egress.Allow[0] != "*.example.com" {
+		t.Errorf("changing the handler's egress allow list changed the worker's options: %v", o.Egress.Allow)
+	}
+}
+
+// TestClientHeader checks the client headers the worker sees, with and
+// without a trusted proxy in front, and that Caddy's own request keeps
+// the header the client sent.
+func TestClientHeader(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		remote   string
+		clientIP string // the client_ip variable; "" for unset
+		trusted  bool
+		sent     http.Header
+		ip, xff  string
+	}{
+		{"direct", "203.0.113.7:5555", "203.0.113.7", false, nil, "203.0.113.7", "203.0.113.7"},
+		{"direct, forged headers", "203.0.113.7:5555", "203.0.113.7", false,
+			http.Header{"X-Forwarded-For": {"1.2.3.4"}, "Cf-Connecting-Ip": {"1.2.3.4"}, "X-Real-Ip": {"1.2.3.4"}},
+			"203.0.113.7", "203.0.113.7"},
+		{"trusted proxy", "10.0.0.2:5555", "198.51.100.9", true,
+			http.Header{"X-Forwarded-For": {"198.51.100.9, 10.0.0.1"}},
+			"198.51.100.9", "198.51.100.9, 10.0.0.1, 10.0.0.2"},
+		{"trusted proxy, two header lines", "10.0.0.2:5555", "198.51.100.9", true,
+			http.Header{"X-Forwarded-For": {"198.51.100.9", "10.0.0.1"}},
+			"198.51.100.9", "198.51.100.9, 10.0.0.1, 10.0.0.2"},
+		{"trusted proxy, no list", "10.0.0.2:5555", "10.0.0.2", true, nil, "10.0.0.2", "10.0.0.2"},
+		{"ipv6 with zone", "[fe80::1%eth0]:5555", "", false, nil, "fe80::1", "fe80::1"},
+		{"no IP", "@", "", false, http.Header{"X-Forwarded-For": {"1.2.3.4"}, "X-Real-Ip": {"1.2.3.4"}}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "http://example.com/", nil)
+			r.RemoteAddr = tc.remote
+			r.Header = tc.sent.Clone()
+			if r.Header == nil {
+				r.Header = http.Header{}
+			}
+			sent := r.Header.Clone()
+			vars := map[string]any{caddyhttp.TrustedProxyVarKey: tc.trusted}
+			if tc.clientIP != "" {
+				vars[caddyhttp.ClientIPVarKey] = tc.clientIP
+			}
+			r = r.WithContext(context.WithValue(r.Context(), caddyhttp.VarsCtxKey, vars))
+			got := clientHeader(r)
+			for name, want := range map[string]string{
+				"Cf-Connecting-Ip": tc.ip, "X-Real-Ip": tc.ip, "X-Forwarded-For": tc.xff,
+			} {
+				if v := strings.Join(got.Values(name), "|"); v != want {
+					t.Errorf("%s = %q, want %q", name, v, want)
+				}
+			}
+			if !reflect.DeepEqual(r.Header, sent) {
+				t.Errorf("Caddy's request header changed: %v, want %v", r.Header, sent)
+			}
+		})
 	}
 }
 
@@ -222,6 +328,34 @@ func TestWorkerKey(t *testing.T) {
 	withResources.Resources = map[string]any{"kv": new(kvSwap)}
 	if key(withResources) != k0 {
 		t.Errorf("setting Resources changed the key")
+	}
+	// The fetch options are a resource whose values are hashed: they
+	// decide what the worker may do.
+	withFetch := base
+	withFetch.Resources = map[string]any{fetch.ResourceName: &fetch.Options{}}
+	if key(withFetch) != k0 {
+		t.Errorf("zero fetch options changed the key")
+	}
+	for name, o := range map[string]fetch.Options{
+		"egress allow":           {Egress: fetch.EgressPolicy{Allow: []string{"a.example"}}},
+		"egress deny":            {Egress: fetch.EgressPolicy{Deny: []string{"a.example"}}},
+		"egress allow_private":   {Egress: fetch.EgressPolicy{AllowPrivate: true}},
+		"subrequests":            {MaxSubrequests: 3},
+		"subrequests_concurrent": {MaxConcurrentSubrequests: 3},
+		"subrequest_timeout":     {SubrequestTimeout: time.Second},
+	} {
+		cfg := base
+		o := o
+		cfg.Resources = map[string]any{fetch.ResourceName: &o}
+		if key(cfg) == k0 {
+			t.Errorf("changing the fetch option %s did not change the key", name)
+		}
+		again := base
+		o2 := o
+		again.Resources = map[string]any{fetch.ResourceName: &o2}
+		if key(again) != key(cfg) {
+			t.Errorf("two equal fetch options (%s) gave different keys", name)
+		}
 	}
 
 	write("unrelated.js", `2`)
@@ -435,4 +569,81 @@ func TestReuseAcrossApps(t *testing.T) {
 		t.Fatal(err)
 	}
 	serve(&h2, "/four")
+}
+
+// TestServeHTTPNextForwardedFor checks the x-forwarded-for the next
+// handler gets from a worker that forwards the request: the client's
+// own, so that reverse_proxy appends the peer once, while the worker saw
+// the list with the peer already appended.
+func TestServeHTTPNextForwardedFor(t *testing.T) {
+	h := newTestHandler(t, &Handler{Script: "testdata/workers/subrequests.js", Name: "xff", Isolates: 1})
+	for _, c := range []struct {
+		name    string
+		trusted bool
+		sent    []string
+	}{
+		{"trusted proxy", true, []string{"198.51.100.9"}},
+		{"untrusted client", false, []string{"192.0.2.1"}},
+		{"no list", false, nil},
+	} {
+		var got []string
+		var ran bool
+		next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+			ran = true
+			got = r.Header.Values("X-Forwarded-For")
+			if ip := r.Header.Get("Cf-Connecting-Ip"); ip != "198.51.100.9" {
+				t.Errorf("%s: next got cf-connecting-ip %q, want the client's 198.51.100.9", c.name, ip)
+			}
+			w.WriteHeader(204)
+			return nil
+		})
+		r := httptest.NewRequest("GET", "http://example.com/pass", nil)
+		r.RemoteAddr = "10.0.0.2:4444"
+		for _, v := range c.sent {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		r = r.WithContext(context.WithValue(r.Context(), caddyhttp.VarsCtxKey, map[string]any{
+			caddyhttp.TrustedProxyVarKey: c.trusted,
+			caddyhttp.ClientIPVarKey:     "198.51.100.9",
+		}))
+		rec := httptest.NewRecorder()
+		if err := h.ServeHTTP(rec, r, next); err != nil || rec.Code != 204 || !ran {
+			t.Fatalf("%s: GET /pass = %d, error %v, next ran: %v; want 204 from next", c.name, rec.Code, err, ran)
+		}
+		if !reflect.DeepEqual(got, c.sent) {
+			t.Errorf("%s: next got X-Forwarded-For %q, want the client's %q", c.name, got, c.sent)
+		}
+		if v := r.Header.Values("X-Forwarded-For"); !reflect.DeepEqual(v, c.sent) {
+			t.Errorf("%s: Caddy's request header X-Forwarded-For became %q", c.name, v)
+		}
+	}
+}
+
+// TestServeNextRecovers checks that a panic in the next handler, which
+// the runtime may run on a goroutine of its own, becomes an error rather
+// than a crash.
+func TestServeNextRecovers(t *testing.T) {
+	h := &Handler{log: zaptest.NewLogger(t)}
+	errNext := errors.New("next failed")
+	for _, c := range []struct {
+		name string
+		next caddyhttp.HandlerFunc
+		want string
+		is   error
+	}{
+		{"abort", func(http.ResponseWriter, *http.Request) error { panic(http.ErrAbortHandler) },
+			"the next handler aborted the response", http.ErrAbortHandler},
+		{"other panic", func(http.ResponseWriter, *http.Request) error { panic("boom") },
+			"the next handler panicked: boom", nil},
+		{"error", func(http.ResponseWriter, *http.Request) error { return errNext }, "next failed", errNext},
+	} {
+		err := h.serveNext(c.next, httptest.NewRecorder(), httptest.NewRequest("GET", "http://example.com/", nil))
+		if err == nil || !strings.Contains(err.Error(), c.want) || (c.is != nil && !errors.Is(err, c.is)) {
+			t.Errorf("%s: serveNext = %v, want an error containing %q (wrapping %v)", c.name, err, c.want, c.is)
+		}
+	}
+	if err := h.serveNext(caddyhttp.HandlerFunc(func(http.ResponseWriter, *http.Request) error { return nil }),
+		httptest.NewRecorder(), httptest.NewRequest("GET", "http://example.com/", nil)); err != nil {
+		t.Errorf("serveNext with a next that succeeds = %v, want nil", err)
+	}
 }

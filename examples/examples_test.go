@@ -41,6 +41,14 @@ func TestMain(m *testing.M) {
 // a failure.
 func serve(t *testing.T, dir, file string, ports map[string]string) *caddytest.Tester {
 	t.Helper()
+	return serveWithOrigins(t, dir, file, ports, nil)
+}
+
+// serveWithOrigins is serve for a Caddyfile that reverse-proxies: each
+// upstream in origins (as the Caddyfile writes it after reverse_proxy)
+// is replaced by the test's own origin.
+func serveWithOrigins(t *testing.T, dir, file string, ports, origins map[string]string) *caddytest.Tester {
+	t.Helper()
 	if testing.Short() {
 		t.Fatal("the examples run in a real Caddy and caddytest skips them under -short: run go test without -short")
 	}
@@ -59,6 +67,12 @@ func serve(t *testing.T, dir, file string, ports map[string]string) *caddytest.T
 			t.Fatalf("%s has no site %q to move to %q", file, from, to)
 		}
 		config = strings.ReplaceAll(config, from+" {", to+" {")
+	}
+	for from, to := range origins {
+		if !strings.Contains(config, "reverse_proxy "+from+"\n") {
+			t.Fatalf("%s has no reverse_proxy %s to point at %s", file, from, to)
+		}
+		config = strings.ReplaceAll(config, "reverse_proxy "+from+"\n", "reverse_proxy "+to+"\n")
 	}
 	db := filepath.Join(t.TempDir(), "kv.db")
 	config = kvPathLine.ReplaceAllString(config, "${1}"+strings.ReplaceAll(db, "$", "$$"))
