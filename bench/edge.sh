@@ -19,50 +19,16 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-threads=${THREADS:-2}
-connections=${CONNECTIONS:-64}
-duration=${DURATION:-10s}
 edge_port=${PORT:-9811}
 proxy_port=$((edge_port + 1))
 origin_port=$((edge_port + 2))
 
-# Caddy listens with SO_REUSEPORT: a server already on one of the ports
-# would silently take a share of the load.
-for port in $edge_port $proxy_port $origin_port; do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		echo "port $port is already in use; choose others with PORT=<first port>" >&2
-		exit 1
-	fi
-done
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+check_ports $edge_port $proxy_port $origin_port
+need_wrk
+build_worky
 
-if ! command -v wrk >/dev/null; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		echo "== installing wrk"
-		apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-	else
-		echo "wrk is not installed; install it (e.g. apt-get install wrk) and run again" >&2
-		exit 1
-	fi
-fi
-
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-		kill "$server_pid"
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "== building cmd/worky"
-(cd "$root" && CGO_ENABLED=1 go build -o "$work/worky" ./cmd/worky)
-
-isolates=
-if [ -n "${ISOLATES:-}" ]; then
-	isolates="isolates $ISOLATES"
-fi
 cat >"$work/Caddyfile" <<CADDYFILE
 {
 	admin off
