@@ -57,25 +57,7 @@ cat >"$work/Caddyfile" <<CADDYFILE
 }
 CADDYFILE
 
-echo "== starting the server (log: $work/server.log)"
-XDG_CONFIG_HOME="$work" XDG_DATA_HOME="$work" "$work/worky" run --config "$work/Caddyfile" >"$work/server.log" 2>&1 &
-server_pid=$!
-for port in $origin_port $proxy_port $edge_port; do
-	for _ in $(seq 1 100); do
-		if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
-			continue 2
-		fi
-		if ! kill -0 "$server_pid" 2>/dev/null; then
-			echo "the server exited:" >&2
-			cat "$work/server.log" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
-	echo "port $port did not answer in 10s" >&2
-	cat "$work/server.log" >&2
-	exit 1
-done
+start_server $origin_port $proxy_port $edge_port
 
 # The edge must really do its work: the origin sees /a/..., the HTML is
 # rewritten.

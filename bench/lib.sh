@@ -9,6 +9,7 @@
 #                        server started in it
 #   build_worky          build cmd/worky into $work/worky
 #   isolates             "isolates N" for a worky block when ISOLATES is set
+#   start_server PORT... start $work/worky on $work/Caddyfile, wait for the ports
 
 threads=${THREADS:-2}
 connections=${CONNECTIONS:-64}
@@ -55,3 +56,29 @@ isolates=
 if [ -n "${ISOLATES:-}" ]; then
 	isolates="isolates $ISOLATES"
 fi
+
+# start_server PORT... runs $work/worky on $work/Caddyfile and waits until
+# every port answers, failing with the server's log if it exits or a port
+# stays silent for 10s.
+start_server() {
+	echo "== starting the server (log: $work/server.log)"
+	XDG_CONFIG_HOME="$work" XDG_DATA_HOME="$work" "$work/worky" run --config "$work/Caddyfile" >"$work/server.log" 2>&1 &
+	server_pid=$!
+	local port
+	for port in "$@"; do
+		for _ in $(seq 1 100); do
+			if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+				continue 2
+			fi
+			if ! kill -0 "$server_pid" 2>/dev/null; then
+				echo "the server exited:" >&2
+				cat "$work/server.log" >&2
+				exit 1
+			fi
+			sleep 0.1
+		done
+		echo "port $port did not answer in 10s" >&2
+		cat "$work/server.log" >&2
+		exit 1
+	done
+}
