@@ -138,27 +138,24 @@ function urls() {
   return urlAPI;
 }
 
-let encodingAPI = null;
-function encoding() {
-  if (encodingAPI !== null) return encodingAPI;
-  try {
-    encodingAPI = core.use("encoding");
-  } catch {
-    throw new TypeErrorCtor("UTF-8 encoding is not available: the encoding family is not installed");
-  }
-  return encodingAPI;
+// lazyFamily returns a function that looks family up with core.use the
+// first time it is needed, and throws a TypeError saying what is missing
+// when the family is not installed.
+function lazyFamily(family, what) {
+  let api = null;
+  return () => {
+    if (api !== null) return api;
+    try {
+      api = core.use(family);
+    } catch {
+      throw new TypeErrorCtor(`${what} not available: the ${family} family is not installed`);
+    }
+    return api;
+  };
 }
 
-let blobAPI = null;
-function blobs() {
-  if (blobAPI !== null) return blobAPI;
-  try {
-    blobAPI = core.use("blob");
-  } catch {
-    throw new TypeErrorCtor("Blob and FormData are not available: the blob family is not installed");
-  }
-  return blobAPI;
-}
+const encoding = lazyFamily("encoding", "UTF-8 encoding is");
+const blobs = lazyFamily("blob", "Blob and FormData are");
 
 let domAPI = null;
 function dom() {
