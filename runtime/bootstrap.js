@@ -21,6 +21,15 @@
   const SAB = SharedArrayBuffer;
   const U8 = Uint8Array;
   const JSONParse = JSON.parse;
+  const MapDelete = uncurryThis(Map.prototype.delete);
+  const MapClear = uncurryThis(Map.prototype.clear);
+  const MapForEach = uncurryThis(Map.prototype.forEach);
+  const WeakMapCtor = WeakMap;
+  const WeakMapGet = uncurryThis(WeakMap.prototype.get);
+  const WeakMapSet = uncurryThis(WeakMap.prototype.set);
+  const WeakMapHas = uncurryThis(WeakMap.prototype.has);
+  const WeakMapDelete = uncurryThis(WeakMap.prototype.delete);
+  const StringCtor = String;
   const StringSplit = uncurryThis(String.prototype.split);
 
   // Bytes cross the boundary through this buffer: Go reads and writes its
@@ -51,7 +60,10 @@
   // there, stores their length in ctl[0] and returns the BYTES marker; the
   // wrapper below turns that into a fresh Uint8Array. That saves the op a
   // nested call from Go back into JS, which costs more than the copy.
-  const ctl = new Int32Array(new SAB(8)); // also runtime/call.go: ctl
+  // ctl[0]: the length of bytes a sync op left in scratch (call.go).
+  // ctl[1]: non-zero when promise rejections await notification
+  // (isolate.go: rejectionsPending).
+  const ctl = new Int32Array(new SAB(8));
   const BYTES = Symbol("bytes");
   const ReflectApply = Reflect.apply;
   const ObjectKeys = Object.keys;
@@ -173,6 +185,83 @@
     },
   };
 
+  // Promise rejections, as HTML's "notify about rejected promises": V8
+  // tells promiseRejected (below) of every promise rejected with no
+  // handler and of every handler added to a promise already rejected.
+  // After the task's microtask checkpoint Go calls flushRejections, which
+  // reports the rejections still unhandled (the unhandledrejection event,
+  // or a log line with the stack) and fires rejectionhandled for reported
+  // ones that got a handler since.
+  const aboutToBeNotified = new MapCtor(); // promise -> reason, in order
+  const outstanding = new WeakMapCtor(); // reported, still unhandled: promise -> reason
+  let handledLate = [];
+  let notifying = null; // the promise whose unhandledrejection is being fired
+  let notifyingHandled = false;
+  let rejectionHooks = null;
+
+  function promiseRejected(promise, event, reason) {
+    if (event === 0) {
+      MapSet(aboutToBeNotified, promise, reason);
+    } else if (MapHas(aboutToBeNotified, promise)) {
+      MapDelete(aboutToBeNotified, promise);
+      return;
+    } else if (promise === notifying) {
+      notifyingHandled = true;
+      return;
+    } else if (WeakMapHas(outstanding, promise)) {
+      ArrayPush(handledLate, promise, WeakMapGet(outstanding, promise));
+      WeakMapDelete(outstanding, promise);
+    } else {
+      return;
+    }
+    ctl[1] = 1;
+  }
+
+  function flushRejections() {
+    ctl[1] = 0;
+    const list = [];
+    MapForEach(aboutToBeNotified, (reason, promise) => ArrayPush(list, promise, reason));
+    MapClear(aboutToBeNotified);
+    const late = handledLate;
+    handledLate = [];
+    for (let i = 0; i < list.length; i += 2) {
+      const promise = list[i];
+      const reason = list[i + 1];
+      notifying = promise;
+      notifyingHandled = false;
+      let report = true;
+      try {
+        if (rejectionHooks !== null) report = rejectionHooks.unhandled(promise, reason);
+      } finally {
+        notifying = null;
+      }
+      if (report) core.logError(uncaughtMessage("Uncaught (in promise)", reason), reason);
+      if (!notifyingHandled) WeakMapSet(outstanding, promise, reason);
+    }
+    if (rejectionHooks !== null) {
+      for (let i = 0; i < late.length; i += 2) rejectionHooks.handled(late[i], late[i + 1]);
+    }
+  }
+
+  // uncaughtMessage is how a thrown value is named in a log line:
+  // "<prefix> TypeError: message", or the value as a string.
+  function uncaughtMessage(prefix, value) {
+    try {
+      if (value instanceof Error) return `${prefix} ${value.name}: ${value.message}`;
+      return `${prefix} ${typeof value === "symbol" ? value.description : StringCtor(value)}`;
+    } catch {
+      return `${prefix} exception (not convertible to a string)`;
+    }
+  }
+  core.uncaughtMessage = uncaughtMessage;
+  // onRejection lets the events family turn rejections into events:
+  // unhandled(promise, reason) fires unhandledrejection and returns
+  // whether it still needs reporting (no listener cancelled it);
+  // handled(promise, reason) fires rejectionhandled.
+  core.onRejection = (hooks) => {
+    rejectionHooks = hooks;
+  };
+
   function buildEnv() {
     const e = {};
     const list = ops.op_core_bindings();
@@ -219,6 +308,8 @@
     ctl: ctl.buffer,
     bytesMarker: BYTES,
     wrapOps,
+    promiseRejected,
+    flushRejections,
     setModule(m) {
       if (m !== null && typeof m === "object") workerModule = m;
     },

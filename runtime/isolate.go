@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	_ "embed"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,6 +77,8 @@ type Isolate struct {
 	fnHasHandler *v8.Function
 	fnSetModule  *v8.Function
 	fnEvalDone   *v8.Function
+	fnRejected   *v8.Function // bootstrap.js: promiseRejected, V8's rejection callback
+	fnFlushRej   *v8.Function
 	module       *v8.Value
 	heapLimit    uint64
 	fetchType    *v8.Value // "fetch", made once
@@ -191,6 +194,9 @@ func (it *Isolate) install() error {
 	it.fnDispatch = get("dispatch")
 	it.fnHasHandler = get("hasHandler")
 	it.fnSetModule = get("setModule")
+	it.fnRejected = get("promiseRejected")
+	it.fnFlushRej = get("flushRejections")
+	setRejectHandler(it.iso, it.fnRejected)
 	it.fetchType, _ = v8.NewValue(it.iso, "fetch")
 	sabV, _ := internal.Get("scratch")
 	buf, free, err := sabV.SharedArrayBufferGetContents()
@@ -350,6 +356,7 @@ func (it *Isolate) runTask(t task, limit time.Duration) {
 
 	t.fn()
 	it.ctx.PerformMicrotaskCheckpoint()
+	it.notifyRejections()
 
 	it.termMu.Lock()
 	it.inTask = false
@@ -369,6 +376,26 @@ func (it *Isolate) runTask(t task, limit time.Duration) {
 		it.terminated(errHeapLimit)
 	}
 	it.cur = nil
+}
+
+// notifyRejections reports the promises rejected during the task and
+// still unhandled after its microtasks (bootstrap.js: flushRejections),
+// while the task's JS keeps flagging new ones (ctl[1]), a bounded number
+// of rounds: a listener that rejects a promise on every event must not
+// hold the loop.
+func (it *Isolate) notifyRejections() {
+	for round := 0; round < 16 && it.ctl != nil && binary.NativeEndian.Uint32(it.ctl[4:]) != 0; round++ {
+		if it.termination() != nil {
+			return
+		}
+		v, err := it.fnFlushRej.Call(v8.Undefined(it.iso))
+		it.track(v)
+		if err != nil && !it.terminated(err) {
+			se := it.pool.scriptError(err)
+			it.log.Error("reporting unhandled promise rejections", zap.Error(se), zap.String("stack", scriptStack(se)))
+		}
+		it.ctx.PerformMicrotaskCheckpoint()
+	}
 }
 
 // termination returns why JS was terminated, or nil.
@@ -485,6 +512,9 @@ func (it *Isolate) dispose() {
 		fn()
 	}
 	it.onClose = nil
+	if it.fnRejected != nil {
+		setRejectHandler(it.iso, nil)
+	}
 	it.releaseArena()
 	if it.scratchFree != nil {
 		it.scratchFree()
