@@ -225,6 +225,22 @@ function reportException(e) {
   if (notHandled) core.logError(`Uncaught ${text}`, e);
 }
 
+// Promise rejections, as the runtime reports them after each task's
+// microtasks (core.onRejection): unhandledrejection is cancelable, and
+// cancelling it keeps the rejection out of the log; rejectionhandled
+// follows when a reported promise gets a handler later.
+function firePromiseRejection(type, promise, reason, cancelable) {
+  const ev = new PromiseRejectionEvent(type, { promise, reason, cancelable });
+  eventRecOf(ev).trusted = true;
+  return dispatch(global, ev, undefined);
+}
+core.onRejection({
+  unhandled: (promise, reason) => firePromiseRejection("unhandledrejection", promise, reason, true),
+  handled(promise, reason) {
+    firePromiseRejection("rejectionhandled", promise, reason, false);
+  },
+});
+
 function reportError(e) {
   webidl.requiredArguments(arguments.length, 1, "Failed to execute 'reportError'");
   reportException(e);

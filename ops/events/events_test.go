@@ -83,9 +83,10 @@ func errorLines(logs *observer.ObservedLogs) []string {
 	return out
 }
 
-// TestReportedExceptionsAreLogged checks that reportError and exceptions
-// in listeners are logged as uncaught, with their stacks, unless an
-// "error" listener on the global object cancels them.
+// TestReportedExceptionsAreLogged checks that reportError, exceptions in
+// listeners and unhandled promise rejections are logged as uncaught, with
+// their stacks, unless an "error" (or "unhandledrejection") listener on
+// the global object cancels them.
 func TestReportedExceptionsAreLogged(t *testing.T) {
 	cases := []struct {
 		name string
@@ -110,6 +111,21 @@ func TestReportedExceptionsAreLogged(t *testing.T) {
 			src: `addEventListener("error", (e) => { if (e.error === 1) e.preventDefault(); });
 				reportError(1); reportError(2);`,
 			want: [][]string{{"Uncaught 2"}},
+		},
+		{
+			name: "unhandled rejection",
+			src: `function rejecter() { Promise.reject(new TypeError("nobody waits")); }
+				rejecter();
+				await new Promise((r) => setTimeout(r, 0));`,
+			want: [][]string{{"Uncaught (in promise) TypeError: nobody waits", "at rejecter (eval.js:1:"}},
+		},
+		{
+			name: "unhandledrejection cancelled",
+			src: `addEventListener("unhandledrejection", (e) => { if (e.reason === 1) e.preventDefault(); });
+				Promise.reject(1); Promise.reject(2);
+				Promise.reject(3).catch(() => {});
+				await new Promise((r) => setTimeout(r, 0));`,
+			want: [][]string{{"Uncaught (in promise) 2"}},
 		},
 		{
 			name: "abort listener",

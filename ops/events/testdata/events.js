@@ -428,6 +428,51 @@ export const reportErrorDispatches = {
   },
 };
 
+export const promiseRejectionEvents = {
+  async test() {
+    const seen = [];
+    let p;
+    const onUnhandled = (e) => {
+      if (e.reason === "in a listener") {
+        e.promise.catch(() => {}); // handled while being reported: no rejectionhandled
+        return;
+      }
+      seen.push([e.type, e.promise === p, e.reason, e.isTrusted, e.cancelable, e instanceof PromiseRejectionEvent]);
+      e.preventDefault();
+    };
+    const onHandled = (e) => {
+      seen.push([e.type, e.promise === p, e.reason, e.isTrusted, e.cancelable]);
+    };
+    addEventListener("unhandledrejection", onUnhandled);
+    addEventListener("rejectionhandled", onHandled);
+    try {
+      p = Promise.reject("why");
+      Promise.reject("in a listener");
+      const inTime = Promise.reject("in time");
+      await null;
+      inTime.catch(() => {});
+      await until(() => seen.length === 1, "unhandledrejection");
+      eq(seen, [["unhandledrejection", true, "why", true, true, true]], "after the task");
+      p.catch(() => {});
+      await until(() => seen.length === 2, "rejectionhandled");
+      eq(seen[1], ["rejectionhandled", true, "why", true, false], "after a late handler");
+      // An async function's rejection is reported like any other.
+      p = (async () => {
+        await sleep(1);
+        throw new RangeError("async");
+      })();
+      await until(() => seen.length === 3, "async rejection");
+      eq(seen[2].slice(0, 2), ["unhandledrejection", true], "async rejection");
+      same(seen[2][2] instanceof RangeError, true, "async rejection reason");
+      await sleep(5);
+      same(seen.length, 3, "no more events");
+    } finally {
+      removeEventListener("unhandledrejection", onUnhandled);
+      removeEventListener("rejectionhandled", onHandled);
+    }
+  },
+};
+
 // --- Event subclasses --------------------------------------------------------
 
 export const customEventDetail = {
