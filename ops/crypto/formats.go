@@ -441,8 +441,8 @@ func (r *subtleReq) importRSA() (*cryptoKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !e.IsInt64() || e.Int64() > 1<<31-1 {
-			return nil, dataError("JWK e is too large")
+		if e.BitLen() > 31 {
+			return nil, notSupported("RSA public exponents must be below 2^31 (Go's crypto/rsa refuses larger ones), and JWK e has %d bits", e.BitLen())
 		}
 		pub := &rsa.PublicKey{N: n, E: int(e.Int64())}
 		if j.D == "" {
@@ -469,6 +469,13 @@ func (r *subtleReq) importRSA() (*cryptoKey, error) {
 		k.typ, k.priv = "private", priv
 	default:
 		return nil, notSupported("%s keys cannot be imported as %s", a.Name, r.Format)
+	}
+	pub, _ := k.pub.(*rsa.PublicKey)
+	if priv, ok := k.priv.(*rsa.PrivateKey); ok {
+		pub = &priv.PublicKey
+	}
+	if err := checkRSAKey(pub); err != nil {
+		return nil, err
 	}
 	return k, nil
 }

@@ -28,6 +28,9 @@ type cryptoKey struct {
 	secret      []byte
 	priv        any // *ecdsa.PrivateKey, ed25519.PrivateKey, *ecdh.PrivateKey, *rsa.PrivateKey
 	pub         any // *ecdsa.PublicKey, ed25519.PublicKey, *ecdh.PublicKey, *rsa.PublicKey
+	// rsaCRT is an RSA private key's form for pss.go's own private-key
+	// operation (RSA-PSS with saltLength 0), made on first use.
+	rsaCRT rsaCRTCache
 }
 
 // keyStore holds an isolate's keys by id. Async ops (RSA key generation)

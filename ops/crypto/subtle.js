@@ -2,9 +2,10 @@
 // classes, WebIDL conversions, the WebCrypto algorithm normalization
 // (case-insensitive names, dictionaries per operation, hash as a string or
 // {name}), usage and extractable checks, and turning every failure into a
-// rejected promise. In Go (subtle.go, formats.go, rsa.go): the key material,
-// which stays there behind a numeric id held by the CryptoKey, and every
-// cryptographic operation and key format, on Go's crypto packages. Each
+// rejected promise. In Go (subtle.go, formats.go, rsa.go, pss.go): the key
+// material, which stays there behind a numeric id held by the CryptoKey,
+// and every cryptographic operation and key format, on Go's crypto
+// packages (and filippo.io/bigmod for RSA-PSS without a salt). Each
 // operation is one op call; its byte arguments (data, iv, salt, ...) are
 // packed into one buffer with their lengths in the JSON request.
 "use strict";
