@@ -27,6 +27,7 @@ const ObjectGetPrototypeOf = Object.getPrototypeOf;
 const ObjectSetPrototypeOf = Object.setPrototypeOf;
 const ReflectApply = Reflect.apply;
 const ReflectDeleteProperty = Reflect.deleteProperty;
+const PromisePrototype = Promise.prototype;
 const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
 const PromiseResolve = Promise.resolve.bind(Promise);
 const PromiseReject = Promise.reject.bind(Promise);
@@ -204,6 +205,42 @@ function transformPromiseWith(promise, onFulfilled, onRejected) {
   return PromisePrototypeThen(promise, onFulfilled, onRejected);
 }
 
+// promiseResolvedWith is Web IDL's "a promise resolved with x": always a
+// new promise, which adopts x when x is a thenable. Promise.resolve(x)
+// would hand back x itself when it is a promise already, so everything
+// reacting to it would run two turns early and in another order than the
+// standard's (a TransformStream shares one start promise between its two
+// sides, for one). A promise x is adopted the way the standard's resolve
+// function does it, a job that calls then() one turn later, except that
+// for a plain promise the job calls the captured then(): a
+// Promise.prototype.then replaced by user code is never called. Other
+// thenables (subclass instances too) go through their own then().
+function promiseResolvedWith(x) {
+  if (!isObject(x)) return PromiseResolve(x); // a new promise for a primitive
+  const r = PromiseWithResolvers();
+  if (isPlainPromise(x)) queueMicrotask(() => PromisePrototypeThen(x, r.resolve, r.reject));
+  else r.resolve(x);
+  return r.promise;
+}
+
+// isPlainPromise says whether x is a promise made by this realm's Promise
+// itself: its prototype is Promise.prototype and the captured then()
+// accepts it (it throws for anything that is not a promise). For a promise
+// that adds a reaction doing nothing; x is about to be adopted anyway,
+// which marks it handled too.
+function isPlainPromise(x) {
+  if (ObjectGetPrototypeOf(x) !== PromisePrototype) return false;
+  try {
+    PromisePrototypeThen(x, undefined, noop);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// resolvedUndefined serves the algorithms whose promise only this file
+// reacts to; a promise handed to user code must be a new one each time
+// (promiseResolvedWith(undefined)), as each call returns a distinct one.
 const resolvedUndefined = PromiseResolve(undefined);
 const resolvedUndefinedFn = () => resolvedUndefined;
 
@@ -346,11 +383,12 @@ function toEnforceRangeULL(v, prefix, what) {
   return x === 0 ? 0 : x; // -0 becomes +0
 }
 
-// invokeCallback invokes a callback whose return type is Promise<T>: a
+// invokePromiseCallback invokes a callback whose return type is
+// Promise<T>: the result is converted to a new promise (Web IDL), and a
 // throw becomes a rejected promise.
 function invokePromiseCallback(f, thisArg, args) {
   try {
-    return PromiseResolve(ReflectApply(f, thisArg, args));
+    return promiseResolvedWith(ReflectApply(f, thisArg, args));
   } catch (e) {
     return PromiseReject(e);
   }
@@ -846,7 +884,9 @@ class ReadableStreamAsyncIterator {
     return this[_ongoingPromise];
   }
 
-  return(value = undefined) {
+  // return takes one argument (its length is 1): no default value here,
+  // which would make the length 0; an absent value is undefined anyway.
+  return(value) {
     if (!isReadableStreamAsyncIterator(this)) {
       return PromiseReject(brandError("ReadableStream AsyncIterator", "return"));
     }
@@ -1408,11 +1448,12 @@ function ReadableStreamFromIterable(asyncIterable, prefix) {
   return stream;
 }
 
-// Web IDL's async sequences: converting a value to one and opening it give
-// an iterator record; sync iterables are wrapped as by
-// CreateAsyncFromSyncIterator.
+// openAsyncSequence is GetIterator(v, async): an iterator record; a sync
+// iterable is wrapped as by CreateAsyncFromSyncIterator. Like GetMethod it
+// looks the methods up on primitives too, so a string is an iterable of
+// its code points; only undefined and null have no methods at all.
 function openAsyncSequence(v, prefix) {
-  if (!isObject(v)) throw new TypeErrorCtor(`${prefix}: parameter 1 is not an async iterable or iterable object.`);
+  if (v === undefined || v === null) throw new TypeErrorCtor(`${prefix}: parameter 1 is not an async iterable or iterable object.`);
   let method = v[SymbolAsyncIterator];
   let sync = false;
   if (method === undefined || method === null) {
@@ -1499,7 +1540,7 @@ function asyncIteratorNextValue(record) {
   } catch (e) {
     return PromiseReject(e);
   }
-  return transformPromiseWith(PromiseResolve(nextResult), (iterResult) => {
+  return transformPromiseWith(promiseResolvedWith(nextResult), (iterResult) => {
     if (!isObject(iterResult)) throw new TypeErrorCtor("the async iterator's next() did not produce an object");
     if (iterResult.done) return endOfIteration;
     return iterResult.value;
@@ -1517,7 +1558,7 @@ function closeAsyncIterator(record, reason) {
   } catch (e) {
     return PromiseReject(e);
   }
-  return transformPromiseWith(PromiseResolve(returnResult), (r) => {
+  return transformPromiseWith(promiseResolvedWith(returnResult), (r) => {
     if (!isObject(r)) throw new TypeErrorCtor("the async iterator's return() did not produce an object");
     return undefined;
   });
@@ -1650,12 +1691,18 @@ function ReadableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
 
   const readRequest = {
     chunkSteps(chunk) {
-      if (writer[_stream] !== undefined) {
-        currentWrite = transformPromiseWith(WritableStreamDefaultWriterWrite(writer, chunk), undefined, noop);
-      }
-      // The next step runs in a microtask, not recursively: a full queue
-      // would otherwise be read in one deep call chain.
-      queueMicrotask(pipeStep);
+      // The chunk is written, and the next step taken, in a microtask. A
+      // read fulfilled by the source's enqueue() runs these steps on
+      // enqueue()'s own stack, and the sink's write() must not run inside
+      // the caller's enqueue(); nor may a full queue be read in one deep
+      // call chain. A shutdown that starts meanwhile waits for this write:
+      // its wait is a reaction queued after this microtask.
+      queueMicrotask(() => {
+        if (writer[_stream] !== undefined) {
+          currentWrite = transformPromiseWith(WritableStreamDefaultWriterWrite(writer, chunk), undefined, noop);
+        }
+        pipeStep();
+      });
     },
     closeSteps: noop,
     errorSteps: noop,
@@ -1935,7 +1982,7 @@ function ReadableStreamAddReadRequest(stream, readRequest) {
 
 function ReadableStreamCancel(stream, reason) {
   stream[_disturbed] = true;
-  if (stream[_state] === "closed") return resolvedUndefined;
+  if (stream[_state] === "closed") return promiseResolvedWith(undefined);
   if (stream[_state] === "errored") return PromiseReject(stream[_storedError]);
   ReadableStreamClose(stream);
   const reader = stream[_reader];
@@ -2211,7 +2258,7 @@ function SetUpReadableStreamDefaultController(
   controller[_cancelAlgorithm] = cancelAlgorithm;
   stream[_controller] = controller;
   const startResult = startAlgorithm();
-  const startPromise = PromiseResolve(startResult);
+  const startPromise = promiseResolvedWith(startResult);
   uponPromise(
     startPromise,
     () => {
@@ -2725,7 +2772,7 @@ function SetUpReadableByteStreamController(
   stream[_controller] = controller;
   const startResult = startAlgorithm();
   uponPromise(
-    PromiseResolve(startResult),
+    promiseResolvedWith(startResult),
     () => {
       controller[_started] = true;
       ReadableByteStreamControllerCallPullIfNeeded(controller);
@@ -3066,12 +3113,12 @@ function SetUpWritableStreamDefaultWriter(writer, stream, prefix) {
 }
 
 function WritableStreamAbort(stream, reason) {
-  if (stream[_state] === "closed" || stream[_state] === "errored") return resolvedUndefined;
+  if (stream[_state] === "closed" || stream[_state] === "errored") return promiseResolvedWith(undefined);
   signalAbort(stream[_controller], reason);
   // Signalling abort ran the signal's listeners, which may have changed the
   // state.
   const state = stream[_state];
-  if (state === "closed" || state === "errored") return resolvedUndefined;
+  if (state === "closed" || state === "errored") return promiseResolvedWith(undefined);
   if (stream[_pendingAbortRequest] !== undefined) return stream[_pendingAbortRequest].promise.promise;
   let wasAlreadyErroring = false;
   if (state === "erroring") {
@@ -3324,7 +3371,7 @@ function SetUpWritableStreamDefaultController(
   const backpressure = WritableStreamDefaultControllerGetBackpressure(controller);
   WritableStreamUpdateBackpressure(stream, backpressure);
   const startResult = startAlgorithm();
-  const startPromise = PromiseResolve(startResult);
+  const startPromise = promiseResolvedWith(startResult);
   uponPromise(
     startPromise,
     () => {

@@ -2148,3 +2148,141 @@ export const writableSizeThrowErrorsStream = {
     await assertRejects(writer.closed, null, "closed", error1);
   },
 };
+
+// A start() that returns a promise is adopted into a new promise, as Web
+// IDL converts a callback's result: the stream counts as started only after
+// the adoption's two microtask turns, so pull() cannot run before the third.
+export const startPromiseIsAdoptedNotReused = {
+  async test() {
+    let pulls = 0;
+    new ReadableStream({
+      start() {
+        return Promise.resolve("started");
+      },
+      pull() {
+        pulls++;
+      },
+    });
+    await undefined;
+    await undefined;
+    assertEq(pulls, 0, "pull() calls two turns after construction");
+    await flush();
+    assertEq(pulls, 1, "pull() calls once the start promise settled");
+  },
+};
+
+// Cancelling a TransformStream's readable side and erroring its controller
+// in the same turn: the cancel started first, it finds the writable side
+// still erroring, and so fulfils; the writable side keeps the error.
+export const transformCancelThenErrorInSameTurn = {
+  async test() {
+    let ctl;
+    const ts = new TransformStream({
+      start(c) {
+        ctl = c;
+      },
+    });
+    const canceled = ts.readable.cancel(error2);
+    ctl.error(error1);
+    await canceled;
+    await assertRejects(ts.writable.getWriter().closed, null, "writable side's closed", error1);
+  },
+};
+
+// The same with terminate(): the writable side errors with a TypeError,
+// while the cancel that came first still fulfils.
+export const transformCancelThenTerminateInSameTurn = {
+  async test() {
+    let ctl;
+    const ts = new TransformStream({
+      start(c) {
+        ctl = c;
+      },
+    });
+    const canceled = ts.readable.cancel(error2);
+    ctl.terminate();
+    await canceled;
+    await assertRejects(ts.writable.getWriter().closed, TypeError, "writable side's closed");
+  },
+};
+
+// Every cancel() of a closed stream and abort() of a closed writable hands
+// back a promise of its own.
+export const settledStreamsReturnFreshPromises = {
+  async test() {
+    const rs = new ReadableStream({
+      start(c) {
+        c.close();
+      },
+    });
+    const c1 = rs.cancel();
+    const c2 = rs.cancel();
+    assert(c1 !== c2, "two cancel() calls on a closed stream return different promises");
+    await c1;
+    await c2;
+    const ws = new WritableStream();
+    const writer = ws.getWriter();
+    await writer.close();
+    writer.releaseLock();
+    const a1 = ws.abort();
+    const a2 = ws.abort();
+    assert(a1 !== a2, "two abort() calls on a closed writable return different promises");
+    await a1;
+    await a2;
+  },
+};
+
+// A pipe waiting on an empty source gets its next chunk from the source's
+// enqueue(); the sink's write() must not run inside that enqueue() call.
+export const pipeToDoesNotWriteInsideEnqueue = {
+  async test() {
+    let source;
+    let insideEnqueue = false;
+    const written = [];
+    const rs = new ReadableStream(
+      {
+        start(c) {
+          source = c;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const done = rs.pipeTo(
+      new WritableStream({
+        write(chunk) {
+          written.push([chunk, insideEnqueue]);
+        },
+      }),
+    );
+    await flush();
+    insideEnqueue = true;
+    source.enqueue("x");
+    insideEnqueue = false;
+    await flush();
+    source.close();
+    await done;
+    assertDeep(written, [["x", false]], "chunks written and whether inside enqueue()");
+  },
+};
+
+// ReadableStream.from takes primitives that are iterable: a string gives
+// its code points.
+export const fromString = {
+  async test() {
+    const got = [];
+    for await (const ch of ReadableStream.from("a\u{1F600}b")) got.push(ch);
+    assertDeep(got, ["a", "\u{1F600}", "b"], "chunks of ReadableStream.from(string)");
+    assertThrows(() => ReadableStream.from(42), TypeError, "ReadableStream.from(42)");
+    assertThrows(() => ReadableStream.from(null), TypeError, "ReadableStream.from(null)");
+  },
+};
+
+// The async iterator's return(value) declares one parameter.
+export const asyncIteratorReturnLength = {
+  test() {
+    const it = new ReadableStream()[Symbol.asyncIterator]();
+    const proto = Object.getPrototypeOf(it);
+    assertEq(proto.next.length, 0, "next.length");
+    assertEq(proto.return.length, 1, "return.length");
+  },
+};
