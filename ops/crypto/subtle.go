@@ -92,7 +92,9 @@ func opCryptoSubtle(c *runtime.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.run(storeOf(c))
+	s := storeOf(c)
+	defer s.sync(c.Isolate())
+	return r.run(s)
 }
 
 // opCryptoSubtleAsync runs a slow operation (RSA key generation) off the
@@ -117,6 +119,7 @@ func opCryptoKeyFree(c *runtime.Call) (any, error) {
 		}
 		s.free(id)
 	}
+	s.sync(c.Isolate())
 	return nil, nil
 }
 

@@ -43,17 +43,20 @@ const domError = (name, message) => new DOMException(message, name);
 // Key material is freed in Go once its CryptoKey is collected. A
 // FinalizationRegistry would need the embedder to run V8's platform tasks,
 // which this runtime does not; WeakRefs are cleared by the GC itself. So
-// every key is tracked by a WeakRef, and whenever the list has doubled
-// since the last sweep, the ids of the collected ones are freed in one op
-// call (amortized O(1) per key). This needs the runtime to let V8 clear
-// WeakRefs after each task (Isolate::ClearKeptObjects); without it keys
-// live as long as the isolate.
+// every key is tracked by a WeakRef, and the ids of the collected ones are
+// freed in one op call by a sweep, which runs when the list has doubled
+// since the last one (amortized O(1) per key) or, sooner, once the list
+// has grown a little and a collection has happened since: the canary's
+// target, referenced by nothing else, is gone. The Go side reports the
+// memory it holds to V8 (keys.go), so that collections come in time.
 const live = []; // [WeakRef, id, WeakRef, id, ...]
 let nextSweep = 512;
+let lastSweep = 0;
+let canary = new WeakRefCtor({});
 
 function track(key, id) {
   ArrayPrototypePush(live, new WeakRefCtor(key), id);
-  if (live.length < nextSweep) return;
+  if (live.length < nextSweep && (live.length < lastSweep + 64 || WeakRefPrototypeDeref(canary) !== undefined)) return;
   let kept = 0;
   let dead = "";
   for (let i = 0; i < live.length; i += 2) {
@@ -65,7 +68,9 @@ function track(key, id) {
     }
   }
   live.length = kept;
+  lastSweep = kept;
   nextSweep = kept * 2 > 512 ? kept * 2 : 512;
+  canary = new WeakRefCtor({});
   if (dead !== "") ops.op_crypto_key_free(dead);
 }
 

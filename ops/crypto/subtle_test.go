@@ -101,27 +101,17 @@ func TestCollectedKeysAreFreed(t *testing.T) {
 		}}},
 	}
 	p := opstest.NewPool(t, []*runtime.Extension{webidl.Extension(), dom.Extension(), Extension(), probe}, "export default { fetch() {} };")
-	// V8 clears a WeakRef only once its target has outlived the job that
-	// made it (the embedder must call Isolate::ClearKeptObjects); where the
-	// runtime does not, dropped keys stay until the isolate is disposed.
-	opstest.Eval(t, p, `globalThis.probe = new WeakRef(new Array(1 << 20).fill(0));`)
-	for range 5 {
-		opstest.Eval(t, p, `for (let i = 0; i < 20; i++) new Array(1 << 20).fill(i);`)
-	}
-	if opstest.Eval(t, p, `return globalThis.probe.deref() === undefined`) != "true" {
-		t.Skip("the runtime never clears WeakRefs (no Isolate::ClearKeptObjects after a task), so dropped CryptoKeys cannot be detected")
-	}
-	// WeakRefs are cleared only between tasks (V8 keeps their targets
-	// alive until the microtask checkpoint), so the imports are spread
-	// over tasks, as requests are.
-	const tasks, per = 20, 500
+	// The keys are made over many tasks, as requests make them: WeakRefs
+	// are cleared only once the task that made them is over. Each key
+	// holds 64 KiB in Go and next to nothing in V8's heap, so only the
+	// memory the store reports to V8 brings the collections that free them.
+	const tasks, per = 40, 100
 	const n = tasks * per
 	opstest.Eval(t, p, `globalThis.kept = await crypto.subtle.importKey("raw", new Uint8Array(16), "AES-GCM", false, ["encrypt"]);`)
 	for range tasks {
 		opstest.Eval(t, p, `
 			for (let i = 0; i < `+strconv.Itoa(per)+`; i++) {
-				await crypto.subtle.importKey("raw", new Uint8Array(32), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-				if (i % 100 === 0) new Array(1 << 20).fill(i); // large garbage, so that full GCs run
+				await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256", length: 8 << 16 }, false, ["sign"]);
 			}`)
 	}
 	out := opstest.Eval(t, p, `
@@ -131,8 +121,10 @@ func TestCollectedKeysAreFreed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("key count %q: %v", out, err)
 	}
-	if count > n/4 {
-		t.Errorf("%d of %d dropped keys are still held in Go", count, n)
+	// V8 collects when the reported memory has grown by its external
+	// limit (64 MiB) since the last collection: about 1,000 such keys.
+	if count > n/3 {
+		t.Errorf("%d of %d dropped keys (%d MiB) are still held in Go", count, n, count>>4)
 	}
-	t.Logf("%d keys held after %d imports", count, n)
+	t.Logf("%d keys held after %d were made", count, n)
 }
