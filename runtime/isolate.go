@@ -357,6 +357,10 @@ func (it *Isolate) runTask(t task, limit time.Duration) {
 	t.fn()
 	it.ctx.PerformMicrotaskCheckpoint()
 	it.notifyRejections()
+	if it.termination() == nil && pumpTasks(it.iso) {
+		it.ctx.PerformMicrotaskCheckpoint()
+		it.notifyRejections()
+	}
 
 	it.termMu.Lock()
 	it.inTask = false

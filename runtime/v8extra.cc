@@ -1,6 +1,7 @@
 // The few V8 calls v8go does not expose: the promise rejection callback
-// (for unhandledrejection and rejectionhandled) and external memory
-// accounting.
+// (for unhandledrejection and rejectionhandled), external memory
+// accounting, and running the tasks V8 posts to the isolate's foreground
+// queue (FinalizationRegistry callbacks, delayed GC work).
 //
 // v8go ships V8's headers only inside its own module directory, out of
 // reach of this package's include path, so the V8 classes used here are
@@ -11,6 +12,7 @@
 // the rejection tests fail if an upgrade of v8go breaks any of this.
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -20,6 +22,7 @@ class Context;
 class Function;
 class Integer;
 class Isolate;
+class Platform;
 class Promise;
 class Value;
 
@@ -77,6 +80,8 @@ class Isolate {
   Local<Context> GetCurrentContext();
   void SetPromiseRejectCallback(PromiseRejectCallback callback);
   bool IsExecutionTerminating();
+  void Enter();
+  void Exit();
   void TerminateExecution();
   int64_t AdjustAmountOfExternalAllocatedMemory(int64_t change_in_bytes);
 };
@@ -106,7 +111,38 @@ class TryCatch {
   alignas(8) unsigned char storage_[96];
 };
 
+// Locker, HandleScope: stack objects like TryCatch, with room to spare
+// (V8's are two and three pointers). Locker's constructor is inline in
+// V8's header and calls Initialize, which is what is declared here.
+class Locker {
+ public:
+  explicit Locker(Isolate* isolate) { Initialize(isolate); }
+  ~Locker();
+  void Initialize(Isolate* isolate);
+
+ private:
+  alignas(8) unsigned char storage_[32];
+};
+
+class HandleScope {
+ public:
+  explicit HandleScope(Isolate* isolate);
+  ~HandleScope();
+
+ private:
+  alignas(8) unsigned char storage_[64];
+};
+
+namespace platform {
+enum class MessageLoopBehavior : bool { kDoNotWait = false, kWaitForWork = true };
+bool PumpMessageLoop(Platform* platform, Isolate* isolate,
+                     MessageLoopBehavior behavior);
+}  // namespace platform
+
 }  // namespace v8
+
+// v8go's platform (isolate.cc), which V8 posts the isolate's tasks to.
+extern std::unique_ptr<v8::Platform> default_platform;
 
 namespace {
 
@@ -177,6 +213,27 @@ void worky_set_reject_handler(void* iso_ptr, void* handler) {
     }
   }
   iso->SetPromiseRejectCallback(handler == nullptr ? nullptr : onPromiseReject);
+}
+
+// worky_pump_tasks runs the tasks waiting in the isolate's foreground
+// queue, without waiting for more, and says whether any ran. The isolate
+// is locked and entered as v8go does for each of its calls.
+int worky_pump_tasks(void* iso_ptr) {
+  auto* iso = static_cast<v8::Isolate*>(iso_ptr);
+  v8::Locker locker(iso);
+  iso->Enter();
+  int ran = 0;
+  {
+    v8::HandleScope scope(iso);
+    while (ran < 64 &&
+           v8::platform::PumpMessageLoop(
+               default_platform.get(), iso,
+               v8::platform::MessageLoopBehavior::kDoNotWait)) {
+      ran++;
+    }
+  }
+  iso->Exit();
+  return ran;
 }
 
 int64_t worky_adjust_external_memory(void* iso_ptr, int64_t delta) {

@@ -4,6 +4,7 @@ package runtime
 // #include <stdint.h>
 // void worky_set_reject_handler(void* iso, void* handler);
 // int64_t worky_adjust_external_memory(void* iso, int64_t delta);
+// int worky_pump_tasks(void* iso);
 import "C"
 
 import (
@@ -37,4 +38,17 @@ func setRejectHandler(iso *v8.Isolate, fn *v8.Function) {
 // called on the isolate's thread (from an op or a task).
 func (it *Isolate) AdjustExternalMemory(delta int64) {
 	C.worky_adjust_external_memory(isolatePtr(it.iso), C.int64_t(delta))
+}
+
+// pumpTasks runs the tasks V8 posted to the isolate's foreground queue
+// (FinalizationRegistry callbacks after a collection, delayed GC work),
+// at most 64, and reports whether any ran.
+func pumpTasks(iso *v8.Isolate) bool { return C.worky_pump_tasks(isolatePtr(iso)) > 0 }
+
+func init() {
+	// WebAssembly.compile and instantiate of bytes compile on V8's worker
+	// threads and settle their promise from a task posted back to the
+	// isolate's foreground queue, which nothing here would ever run: the
+	// promise would never settle. Synchronous compilation settles it.
+	v8.SetFlags("--no-wasm-async-compilation")
 }

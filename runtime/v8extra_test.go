@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -149,20 +150,23 @@ return depth > 100;`)
 	}
 }
 
+// externalExt lets a test report external memory, to bring full
+// collections without growing the heap.
+var externalExt = &Extension{
+	Name: "externaltest",
+	JS:   []Script{{Name: "ext:externaltest/external.js", Source: `core.defineGlobal("holdExternal", (n) => ops.op_externaltest_hold(n));`}},
+	Ops: []Op{{Name: "op_externaltest_hold", Sync: func(c *Call) (any, error) {
+		c.Isolate().AdjustExternalMemory(c.Int(0))
+		return nil, nil
+	}}},
+}
+
 // External memory counts towards V8's collections: objects that hold
 // memory outside the heap, reported through AdjustExternalMemory, are
 // collected once it adds up, though the heap itself hardly grows.
 func TestExternalMemoryBringsACollection(t *testing.T) {
-	ext := &Extension{
-		Name: "externaltest",
-		JS:   []Script{{Name: "ext:externaltest/external.js", Source: `core.defineGlobal("holdExternal", (n) => ops.op_externaltest_hold(n));`}},
-		Ops: []Op{{Name: "op_externaltest_hold", Sync: func(c *Call) (any, error) {
-			c.Isolate().AdjustExternalMemory(c.Int(0))
-			return nil, nil
-		}}},
-	}
 	p := newTestPool(t, `export default { fetch() {} };`, func(c *Config) {
-		c.Extensions = append(c.Extensions, ext)
+		c.Extensions = append(c.Extensions, externalExt)
 	})
 	// Something old enough that only a full collection clears its WeakRef.
 	opEval(t, p, `globalThis.probe = new WeakRef({ big: new Array(1 << 16).fill(1) });`)
@@ -173,4 +177,53 @@ func TestExternalMemoryBringsACollection(t *testing.T) {
 		}
 	}
 	t.Fatal("320 MiB of external memory brought no full collection")
+}
+
+// FinalizationRegistry callbacks are tasks V8 posts to the isolate's
+// foreground queue after a collection; the loop runs them.
+func TestFinalizationRegistryCallbacksRun(t *testing.T) {
+	p := newTestPool(t, `export default { fetch() {} };`, func(c *Config) {
+		c.Extensions = append(c.Extensions, externalExt)
+	})
+	opEval(t, p, `
+globalThis.finalized = [];
+globalThis.registry = new FinalizationRegistry((v) => finalized.push(v));
+(() => { for (let i = 0; i < 10; i++) registry.register({ i }, i); })();`)
+	for i := 0; i < 20; i++ {
+		opEval(t, p, `holdExternal(16 << 20);`)
+		if got := opEval(t, p, `return finalized.length`); got == "10" {
+			return
+		}
+	}
+	t.Fatalf("FinalizationRegistry callbacks ran for %s of 10 objects after 320 MiB of external memory", opEval(t, p, `return finalized.length`))
+}
+
+// WebAssembly.compile and instantiate of bytes settle their promise: V8
+// would otherwise compile on worker threads and settle it from a
+// foreground task posted from there.
+func TestWasmCompilesFromBytes(t *testing.T) {
+	p := newTestPool(t, `export default { fetch() {} };`, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// An empty module, and one exporting add(a, b) for two i32s.
+	got, err := p.Eval(ctx, `
+const empty = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+const add = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f,
+  0x03, 0x02, 0x01, 0x00,
+  0x07, 0x07, 0x01, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00,
+  0x0a, 0x09, 0x01, 0x07, 0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b,
+]);
+const m = await WebAssembly.compile(empty);
+const { instance } = await WebAssembly.instantiate(add);
+let bad;
+try { await WebAssembly.compile(new Uint8Array([1, 2, 3])); } catch (e) { bad = e.constructor.name; }
+return [String(m), instance.exports.add(20, 22), bad];`)
+	if err != nil {
+		t.Fatalf("compiling: %v", err)
+	}
+	if got != `["[object WebAssembly.Module]",42,"CompileError"]` {
+		t.Fatalf("got %s", got)
+	}
 }
