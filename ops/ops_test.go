@@ -130,13 +130,7 @@ var workerGlobals = []struct{ path, kind string }{
 // once present; while missing they are only logged. A name listed here
 // that exists fails the test, so this list cannot go stale: whoever lands
 // the family empties its entries.
-var pending = map[string]string{
-	// V8 installs the streaming variants only for an embedder that sets
-	// a WasmStreamingCallback; a family can define them over Response
-	// (check the application/wasm type, read arrayBuffer(), compile).
-	"WebAssembly.compileStreaming":     "fetch (WebAssembly over Response)",
-	"WebAssembly.instantiateStreaming": "fetch (WebAssembly over Response)",
-}
+var pending = map[string]string{}
 
 // TestGlobals checks that, with every family of ops.All() installed, each
 // global of the WinterTC Minimum Common API, and each that Worky adds,

@@ -50,6 +50,7 @@ func TestHeaders(t *testing.T)  { opstest.RunCases(t, families(), "testdata/head
 func TestRequest(t *testing.T)  { opstest.RunCases(t, families(), "testdata/request.js") }
 func TestResponse(t *testing.T) { opstest.RunCases(t, families(), "testdata/response.js") }
 func TestForms(t *testing.T)    { opstest.RunCases(t, families(), "testdata/forms.js") }
+func TestWasm(t *testing.T)     { opstest.RunCases(t, families(), "testdata/wasm.js") }
 
 // probe is a test-only family: a Go counter the worker bumps from
 // waitUntil work, a gate the worker waits on, and the isolate's count of
