@@ -53,6 +53,38 @@ type table struct {
 
 type tableKey struct{}
 
+// What a coder holds in Go's heap, told to V8 (AdjustExternalMemory) so
+// that the collection which runs a dropped stream's FinalizationRegistry
+// callback comes in time: compress/flate's compressor keeps about 800 KiB
+// of hash chains and window, an inflater its 32 KiB window, its tables
+// and a goroutine.
+const (
+	deflaterBytes = 800 << 10
+	inflaterBytes = 64 << 10
+)
+
+func coderBytes(co coder) int64 {
+	if _, ok := co.(*inflater); ok {
+		return inflaterBytes
+	}
+	return deflaterBytes
+}
+
+func (t *table) add(it *runtime.Isolate, co coder) int64 {
+	t.next++
+	t.coders[t.next] = co
+	it.AdjustExternalMemory(coderBytes(co))
+	return t.next
+}
+
+// remove forgets coder id, which the caller releases.
+func (t *table) remove(it *runtime.Isolate, id int64) {
+	if co := t.coders[id]; co != nil {
+		delete(t.coders, id)
+		it.AdjustExternalMemory(-coderBytes(co))
+	}
+}
+
 func tableOf(it *runtime.Isolate) *table {
 	if t, ok := it.State(tableKey{}).(*table); ok {
 		return t
@@ -83,10 +115,7 @@ func opCompressionNew(c *runtime.Call) (any, error) {
 		}
 		co = d
 	}
-	t := tableOf(c.Isolate())
-	t.next++
-	t.coders[t.next] = co
-	return t.next, nil
+	return tableOf(c.Isolate()).add(c.Isolate(), co), nil
 }
 
 func lookup(c *runtime.Call) (*table, int64, coder, error) {
@@ -113,7 +142,7 @@ func opCompressionWrite(c *runtime.Call) (any, error) {
 	out, err := co.write(p)
 	if err != nil {
 		co.release()
-		delete(t.coders, id)
+		t.remove(c.Isolate(), id)
 		return nil, err
 	}
 	return out, nil
@@ -126,7 +155,7 @@ func opCompressionFinish(c *runtime.Call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	delete(t.coders, id)
+	t.remove(c.Isolate(), id)
 	out, err := co.finish()
 	co.release()
 	return out, err
@@ -139,7 +168,7 @@ func opCompressionRelease(c *runtime.Call) (any, error) {
 	id := c.Int(0)
 	if co := t.coders[id]; co != nil {
 		co.release()
-		delete(t.coders, id)
+		t.remove(c.Isolate(), id)
 	}
 	return nil, nil
 }

@@ -77,6 +77,35 @@ func TestRelease(t *testing.T) {
 	}
 }
 
+// TestDroppedStreamsAreReleased checks that the Go side of streams a
+// worker drops half-way is freed: the memory it holds is reported to V8,
+// whose collections then run the FinalizationRegistry callbacks.
+func TestDroppedStreamsAreReleased(t *testing.T) {
+	p := opstest.NewPool(t, append(exts(), countForTest), helpers)
+	const tasks, per = 20, 10
+	for range tasks {
+		opstest.Eval(t, p, `
+			for (let i = 0; i < `+strconv.Itoa(per)+`; i++) {
+				const cs = new CompressionStream("gzip");
+				cs.readable.getReader().read(); // no backpressure, so the write reaches Go
+				cs.writable.getWriter().write(new Uint8Array(64));
+			}`)
+	}
+	if n := opstest.Eval(t, p, `return openCoders()`); n == "0" {
+		t.Fatal("no compressor was made")
+	}
+	got, err := strconv.Atoi(opstest.Eval(t, p, `return openCoders()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// V8 collects once the reported memory has grown by its external
+	// limit (64 MiB): about 80 compressors.
+	if got > tasks*per/2 {
+		t.Errorf("%d of %d dropped compressors are still held in Go", got, tasks*per)
+	}
+	t.Logf("%d of %d dropped compressors held", got, tasks*per)
+}
+
 // helpers is a worker whose exports the interop tests call.
 const helpers = `
 async function run(ts, chunks) {

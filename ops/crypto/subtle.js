@@ -40,11 +40,10 @@ const SymbolIterator = Symbol.iterator;
 
 const domError = (name, message) => new DOMException(message, name);
 
-// Key material is freed in Go once its CryptoKey is collected. A
-// FinalizationRegistry would need the embedder to run V8's platform tasks,
-// which this runtime does not; WeakRefs are cleared by the GC itself. So
-// every key is tracked by a WeakRef, and the ids of the collected ones are
-// freed in one op call by a sweep, which runs when the list has doubled
+// Key material is freed in Go once its CryptoKey is collected. Every key
+// is tracked by a WeakRef (a FinalizationRegistry would call back once per
+// key, each a Go call), and the ids of the collected ones are freed in one
+// op call by a sweep, which runs when the list has doubled
 // since the last one (amortized O(1) per key) or, sooner, once the list
 // has grown a little and a collection has happened since: the canary's
 // target, referenced by nothing else, is gone. The Go side reports the
