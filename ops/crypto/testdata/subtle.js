@@ -2,18 +2,9 @@
 // algorithm has known-answer tests from the RFC or NIST publication cited
 // beside it, plus round trips and the spec's error names.
 
+import { hex, toHex, b64url, eq, eqHex, rejects } from "./helpers.js";
+
 const subtle = crypto.subtle;
-
-function hex(s) {
-  s = s.replace(/\s+/g, "");
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
-  return out;
-}
-
-function toHex(buf) {
-  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 const utf8 = (s) => new TextEncoderLite().encode(s);
 class TextEncoderLite {
@@ -22,38 +13,6 @@ class TextEncoderLite {
     for (const ch of unescape(encodeURIComponent(s))) out.push(ch.charCodeAt(0));
     return new Uint8Array(out);
   }
-}
-
-function eq(actual, expected, what) {
-  if (!Object.is(actual, expected)) throw new Error(`${what}: got ${String(actual)}, want ${String(expected)}`);
-}
-
-function eqHex(buf, expected, what) {
-  if (!(buf instanceof ArrayBuffer)) throw new Error(`${what}: result is not an ArrayBuffer`);
-  eq(toHex(buf), expected.replace(/\s+/g, "").toLowerCase(), what);
-}
-
-const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-function b64url(u8) {
-  let out = "";
-  for (let i = 0; i < u8.length; i += 3) {
-    const n = (u8[i] << 16) | ((u8[i + 1] ?? 0) << 8) | (u8[i + 2] ?? 0);
-    const chars = Math.min(4, Math.ceil(((u8.length - i) * 8) / 6));
-    for (let j = 0; j < chars; j++) out += B64URL[(n >> (18 - 6 * j)) & 63];
-  }
-  return out;
-}
-
-async function rejects(promise, name, what) {
-  if (!(promise instanceof Promise)) throw new Error(`${what}: did not return a promise`);
-  try {
-    await promise;
-  } catch (e) {
-    const got = e instanceof DOMException ? e.name : e instanceof TypeError ? "TypeError" : String(e);
-    if (got !== name) throw new Error(`${what}: rejected with ${got} (${e && e.message}), want ${name}`);
-    return e;
-  }
-  throw new Error(`${what}: did not reject, want ${name}`);
 }
 
 // ---- digest: FIPS 180-2 appendix examples ("abc") ----
