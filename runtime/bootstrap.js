@@ -254,6 +254,22 @@
     }
   }
   core.uncaughtMessage = uncaughtMessage;
+
+  // slotDefiner returns a function that gives an object the symbol-keyed
+  // slots named, undefined, non-enumerable and writable, in one call; the
+  // family then assigns them as usual. A plain first assignment would
+  // make an enumerable property, which object spread (`{ ...request }`),
+  // Object.assign and proxies would see, and Cloudflare's objects have
+  // none. (webidl.setSlots does the same with values, for cold paths.)
+  const ObjectDefineProperties = Object.defineProperties;
+  core.slotDefiner = (...keys) => {
+    const descs = { __proto__: null };
+    for (let i = 0; i < keys.length; i++) {
+      descs[keys[i]] = ObjectFreeze({ value: undefined, writable: true, enumerable: false, configurable: true });
+    }
+    ObjectFreeze(descs);
+    return (obj) => ObjectDefineProperties(obj, descs);
+  };
   // onRejection lets the events family turn rejections into events:
   // unhandled(promise, reason) fires unhandledrejection and returns
   // whether it still needs reporting (no listener cancelled it);
