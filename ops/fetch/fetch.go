@@ -51,11 +51,11 @@ func Extension() *runtime.Extension {
 			{Name: "op_fetch_respond_async", Async: opFetchRespondAsync},
 			{Name: "op_fetch_write", Async: opFetchWrite},
 			{Name: "op_fetch_end", Sync: opFetchEnd},
-			{Name: "op_fetch_open", Sync: opFetchOpen},
 			{Name: "op_fetch_send", Async: opFetchSend},
 			{Name: "op_fetch_req_write", Async: opFetchReqWrite},
 			{Name: "op_fetch_req_end", Sync: opFetchReqEnd},
 			{Name: "op_fetch_res_read", Async: opFetchResRead},
+			{Name: "op_fetch_res_take", Sync: opFetchResTake},
 			{Name: "op_fetch_abort", Sync: opFetchAbort},
 			{Name: "op_fetch_retain_body", Sync: opFetchRetainBody},
 			{Name: "op_fetch_pass_through", Async: opFetchPassThrough},
@@ -198,13 +198,15 @@ func readResponse(c *runtime.Call) (*response, error) {
 	}
 	var err error
 	b := c.Arg(3)
+	// Most bodies are strings: that check goes first (each is a
+	// crossing).
 	switch {
+	case b.IsString():
+		r.kind, r.str = bodyString, b.String()
 	case b.IsNull() || b.IsUndefined():
 		r.kind = bodyNone
 	case b.IsBoolean():
 		r.kind = bodyStream
-	case b.IsString():
-		r.kind, r.str = bodyString, b.String()
 	default:
 		r.kind = bodyBytes
 		if r.bytes, err = c.Bytes(3); err != nil {
@@ -294,6 +296,30 @@ var hopByHop = map[string]bool{
 	"upgrade":           true,
 }
 
+// commonHeaders are header names met on most requests and responses;
+// canonicalNames and lowerNames map between their two forms without
+// allocating.
+var commonHeaders = []string{
+	"Accept", "Accept-Encoding", "Accept-Language", "Accept-Ranges", "Age",
+	"Authorization", "Cache-Control", "Content-Disposition", "Content-Encoding",
+	"Content-Language", "Content-Length", "Content-Location", "Content-Type",
+	"Cookie", "Date", "Etag", "Expires", "Host", "If-Modified-Since",
+	"If-None-Match", "Last-Modified", "Link", "Location", "Origin", "Pragma",
+	"Range", "Referer", "Server", "Set-Cookie", "Strict-Transport-Security",
+	"User-Agent", "Vary", "Via", "X-Forwarded-For", "X-Forwarded-Host",
+	"X-Forwarded-Proto", "X-Request-Id", "X-Content-Type-Options",
+	"X-Frame-Options", "Alt-Svc", "Access-Control-Allow-Origin",
+}
+
+var canonicalNames, lowerNames = func() (map[string]string, map[string]string) {
+	c, l := map[string]string{}, map[string]string{}
+	for _, name := range commonHeaders {
+		lower := strings.ToLower(name)
+		c[lower], l[name] = name, lower
+	}
+	return c, l
+}()
+
 // setHeaders adds the flat "name\0value\0..." list to h.
 func setHeaders(h http.Header, flat string) {
 	for flat != "" {
@@ -303,7 +329,10 @@ func setHeaders(h http.Header, flat string) {
 		if hopByHop[name] {
 			continue
 		}
-		key := http.CanonicalHeaderKey(name)
+		key, ok := canonicalNames[name]
+		if !ok {
+			key = http.CanonicalHeaderKey(name)
+		}
 		h[key] = append(h[key], value)
 	}
 }

@@ -7,7 +7,9 @@
 // returned, write the Response, and tell the runtime once the response and
 // every waitUntil promise are done; the global fetch(), which builds a
 // Request, hands it to Go and wraps Go's answer in a Response whose body
-// streams from Go; request.cf and passThroughOnException(). Done in Go
+// is the whole body when Go had it with the head (small and complete:
+// one op, a string for text), else streams from Go; request.cf and
+// passThroughOnException(). Done in Go
 // (fetch.go, subrequest.go, egress.go): reading the incoming body (in 64
 // KiB chunks, or whole for text() and friends), writing the status,
 // headers and body to the client (whole, or streamed chunk by chunk with
@@ -1702,14 +1704,31 @@ async function sendRequestBody(id, stream) {
   }
 }
 
-function fetchResponse(id, head, signal, A) {
+// fetchResponse makes the Response of subrequest id from the head Go
+// packed: "status\0flags\0statusText\0url\0name\0value\0...", flags
+// holding "r" for redirected, and "b" for a body to stream from Go or "w"
+// for a whole body Go already has (taken at once, unless a signal may
+// still abort the body).
+function fetchResponse(id, packed, signal, A) {
+  const i1 = StringPrototypeIndexOf(packed, "\0");
+  const i2 = StringPrototypeIndexOf(packed, "\0", i1 + 1);
+  const i3 = StringPrototypeIndexOf(packed, "\0", i2 + 1);
+  const i4 = StringPrototypeIndexOf(packed, "\0", i3 + 1);
+  const flags = StringPrototypeSlice(packed, i1 + 1, i2);
   const r = new Response(kInternal);
-  r[kStatus] = head.status;
-  r[kStatusText] = head.statusText;
-  r[kHeaders] = newHeaders(head.headers === "" ? [] : StringPrototypeSplit(head.headers, "\0"), GUARD_IMMUTABLE);
-  r[kURL] = head.url;
-  r[kRedirected] = head.redirected;
-  if (head.body) {
+  r[kStatus] = +StringPrototypeSlice(packed, 0, i1);
+  r[kStatusText] = StringPrototypeSlice(packed, i2 + 1, i3);
+  r[kHeaders] = newHeaders(i4 === -1 ? [] : StringPrototypeSplit(StringPrototypeSlice(packed, i4 + 1), "\0"), GUARD_IMMUTABLE);
+  r[kURL] = i4 === -1 ? StringPrototypeSlice(packed, i3 + 1) : StringPrototypeSlice(packed, i3 + 1, i4);
+  r[kRedirected] = StringPrototypeIndexOf(flags, "r") !== -1;
+  const whole = StringPrototypeIndexOf(flags, "w") !== -1;
+  if (whole && signal === null) {
+    // A string is a textual body, valid UTF-8: text() is then free.
+    const src = ops.op_fetch_res_take(id);
+    r[kBody] = typeof src === "string" ? newBody(BODY_STRING, src, null) : newBody(BODY_BYTES, src, null);
+    return r;
+  }
+  if (whole || StringPrototypeIndexOf(flags, "b") !== -1) {
     const aborted = () => signal !== null && A !== null && A.aborted(signal);
     const stream = streams().createPullStream(
       () => {
@@ -1730,6 +1749,9 @@ function fetchResponse(id, head, signal, A) {
   }
   return r;
 }
+
+// lastFetchID numbers this isolate's subrequests; Go keys them by it.
+let lastFetchID = 0;
 
 function fetchStart(input, init) {
   const request = new Request(input, init);
@@ -1754,19 +1776,17 @@ function fetchStart(input, init) {
   }
   // The forwarded incoming body goes to Go as a stream would, but Go
   // reads it itself.
-  const id = ops.op_fetch_open(kind === BODY_STREAM);
+  const id = ++lastFetchID;
   let bodyArg = null;
   let forward = -1;
   if (kind === BODY_STRING) bodyArg = src;
   else if (kind === BODY_GO) forward = src;
   else if (kind === BODY_STREAM) bodyArg = true;
-  const method = request[kMethod];
-  const url = requestURL(request);
-  const flat = headersFlat(requestHeaders(request));
+  // One string for the method, redirect mode, URL and headers: each
+  // argument Go reads is a crossing.
+  const packed = request[kMethod] + "\0" + request[kRedirect] + "\0" + requestURL(request) + "\0" + headersFlat(requestHeaders(request));
   const sent =
-    kind === BODY_BYTES
-      ? ops.op_fetch_send(id, method, url, flat, request[kRedirect], core.toGo(src), forward)
-      : ops.op_fetch_send(id, method, url, flat, request[kRedirect], bodyArg, forward);
+    kind === BODY_BYTES ? ops.op_fetch_send(id, packed, core.toGo(src), forward) : ops.op_fetch_send(id, packed, bodyArg, forward);
   if (stream !== null) sendRequestBody(id, stream);
   return new PromiseCtor((resolve, reject) => {
     let settled = false;

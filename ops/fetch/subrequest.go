@@ -13,15 +13,16 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/worky-dev/worky/runtime"
 	"go.uber.org/zap"
 )
 
-// Outgoing fetch(). JS (fetch.js) builds the Request and opens a
-// subrequest (op_fetch_open, which counts it against the request's
-// limit), then sends it (op_fetch_send, resolving with the status and
-// headers), streams a ReadableStream body to it chunk by chunk
+// Outgoing fetch(). JS (fetch.js) builds the Request, numbers it and
+// sends it (op_fetch_send, which counts it against the request's limit
+// and resolves with the status and headers, and with the whole body when
+// it is small and complete by then), streams a ReadableStream body to it chunk by chunk
 // (op_fetch_req_write/op_fetch_req_end), reads the response body chunk by
 // chunk (op_fetch_res_read), and cancels it on abort (op_fetch_abort).
 // A subrequest to the incoming request's own host and port goes to the
@@ -44,7 +45,6 @@ type registry struct {
 	log    *zap.Logger
 
 	mu   sync.Mutex
-	next uint64
 	subs map[uint64]*subreq
 }
 
@@ -111,7 +111,21 @@ type subreq struct {
 
 	mu   sync.Mutex
 	resp io.ReadCloser
+	// whole is a response body read to its end with the head (at most
+	// smallBody bytes), for op_fetch_res_take or the first
+	// op_fetch_res_read; resp is nil then.
+	whole []byte
+	// text says whole is text (a textual Content-Type): it goes to JS
+	// as a string if it is valid UTF-8 without a BOM, which
+	// round-trips to the same bytes, so text() needs no decoding.
+	text bool
 }
+
+// smallBody is the largest response body that comes back whole with the
+// head of a subrequest, when it is complete by then (the next handler
+// returned, or a Content-Length this small was read): JS takes it with
+// one sync op instead of a read op per chunk and one for the end.
+const smallBody = 64 << 10
 
 // errTimeout is the cause of a subrequest cancelled by its timeout.
 var errTimeout = errors.New("subrequest timeout")
@@ -129,11 +143,10 @@ func (s *subreq) close() {
 	s.mu.Unlock()
 }
 
-// opFetchOpen starts a subrequest: it counts it against the incoming
-// request's limit (an Error past it) and returns its id. Argument 0 says
-// whether its body will be streamed with op_fetch_req_write.
-func opFetchOpen(c *runtime.Call) (any, error) {
-	reg := registryOf(c.Isolate())
+// open starts subrequest id (JS numbers them): it counts it against the
+// incoming request's limit (an Error past it). stream says whether its
+// body will be streamed with op_fetch_req_write.
+func (reg *registry) open(c *runtime.Call, id uint64, stream bool) (*subreq, error) {
 	req := c.Request()
 	parent := context.Background()
 	var slots chan struct{}
@@ -152,12 +165,16 @@ func opFetchOpen(c *runtime.Call) (any, error) {
 	}
 	ctx, cancel := context.WithCancelCause(parent)
 	reg.mu.Lock()
-	reg.next++
-	s := &subreq{id: reg.next, ctx: ctx, cancel: func() { cancel(nil) }, req: req, slots: slots}
+	if reg.subs[id] != nil {
+		reg.mu.Unlock()
+		cancel(nil)
+		return nil, fmt.Errorf("fetch: subrequest %d is already open", id)
+	}
+	s := &subreq{id: id, ctx: ctx, cancel: func() { cancel(nil) }, req: req, slots: slots}
 	// The timeout runs until the response's headers arrive; its body may
 	// then stream for as long as the request lasts.
 	s.timer = time.AfterFunc(reg.opts.SubrequestTimeout, func() { cancel(errTimeout) })
-	if c.Bool(0) {
+	if stream {
 		s.bodyR, s.bodyW = io.Pipe()
 	}
 	reg.subs[s.id] = s
@@ -165,17 +182,34 @@ func opFetchOpen(c *runtime.Call) (any, error) {
 	// Whatever JS leaves unread is let go when the request (or the
 	// subrequest's timeout) ends.
 	context.AfterFunc(ctx, func() { reg.remove(s.id) })
-	return s.id, nil
+	return s, nil
 }
 
-// head is what op_fetch_send resolves with.
-type head struct {
-	Status     int    `json:"status"`
-	StatusText string `json:"statusText"`
-	Headers    string `json:"headers"`
-	URL        string `json:"url"`
-	Redirected bool   `json:"redirected"`
-	Body       bool   `json:"body"`
+// packHead is what op_fetch_send resolves with, one string for JS to cut
+// up: "status\0flags\0statusText\0url\0name\0value\0...", where flags
+// holds "r" if a redirect was followed, and "b" for a body to read with
+// op_fetch_res_read or "w" for a whole body to take with
+// op_fetch_res_take. statusText and url hold no NUL.
+func packHead(res *http.Response, url string, redirected bool, body byte) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(res.StatusCode))
+	b.WriteByte(0)
+	if redirected {
+		b.WriteByte('r')
+	}
+	if body != 0 {
+		b.WriteByte(body)
+	}
+	b.WriteByte(0)
+	if res.Status == "" {
+		b.WriteString(http.StatusText(res.StatusCode))
+	} else {
+		b.WriteString(strings.ReplaceAll(strings.TrimSpace(strings.TrimPrefix(res.Status, strconv.Itoa(res.StatusCode))), "\x00", " "))
+	}
+	b.WriteByte(0)
+	b.WriteString(strings.ReplaceAll(url, "\x00", "%00"))
+	writeFlatHeaders(&b, res.Header, true)
+	return b.String()
 }
 
 // hop is one request of a subrequest's redirect chain.
@@ -187,43 +221,56 @@ type hop struct {
 	stream  io.Reader // a body that cannot
 	length  int64
 	hasBody bool
+	follow  bool // redirects are followed: header is sent again
 }
 
-// opFetchSend sends subrequest id: (id, method, url, headersFlat,
-// redirect, body, forwardID). body is null, a string, bytes from
-// core.toGo, or true for a streamed body; forwardID, if not -1, is an
-// incoming request whose body Go forwards as is.
+// opFetchSend opens and sends subrequest id: (id, request, body,
+// forwardID), request being "method\0redirect\0url\0name\0value\0..."
+// (one string: each argument read costs a crossing). body is null, a
+// string, bytes from core.toGo, or true for a streamed body; forwardID,
+// if not -1, is an incoming request whose body Go forwards as is.
 func opFetchSend(c *runtime.Call) (func() (any, error), error) {
 	reg := registryOf(c.Isolate())
-	s := reg.get(uint64(c.Int(0)))
-	if s == nil {
-		return nil, runtime.TypeError("fetch: the subrequest was cancelled")
+	id := uint64(c.Int(0))
+	method, rest, _ := strings.Cut(c.String(1), "\x00")
+	redirect, rest, _ := strings.Cut(rest, "\x00")
+	rawURL, flat, _ := strings.Cut(rest, "\x00")
+	b := c.Arg(2)
+	var streamed, none bool
+	if b.IsNull() || b.IsUndefined() {
+		none = true
+	} else {
+		streamed = b.IsBoolean()
 	}
-	rawURL := c.String(2)
+	s, err := reg.open(c, id, streamed)
+	if err != nil {
+		return nil, err
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		reg.remove(id)
 		return nil, runtime.TypeError("fetch to %s failed: only http: and https: URLs can be fetched", rawURL)
 	}
-	h := &hop{method: c.String(1), url: u, header: http.Header{}, length: -1}
-	setHeaders(h.header, c.String(3))
+	h := &hop{method: method, url: u, header: http.Header{}, length: -1, follow: redirect == "follow"}
+	setHeaders(h.header, flat)
 	for _, k := range []string{"Host", "Content-Length", "Te", "Trailer"} {
-		h.header.Del(k)
+		delete(h.header, k)
 	}
-	redirect := c.String(4)
-	b := c.Arg(5)
 	switch {
-	case b.IsNull() || b.IsUndefined():
-	case b.IsBoolean():
+	case none:
+	case streamed:
 		h.stream, h.hasBody = s.bodyR, true
 	default:
-		if h.body, err = c.Bytes(5); err != nil {
+		if h.body, err = c.Bytes(2); err != nil {
+			reg.remove(id)
 			return nil, err
 		}
 		h.hasBody, h.length = true, int64(len(h.body))
 	}
-	if fid := c.Int(6); fid >= 0 {
+	if fid := c.Int(3); fid >= 0 {
 		in := c.Isolate().Request(uint64(fid))
 		if in == nil {
+			reg.remove(id)
 			return nil, runtime.TypeError("fetch: the request whose body is forwarded is over")
 		}
 		h.stream, h.hasBody, h.length = incoming(in), true, in.HTTP.ContentLength
@@ -250,13 +297,7 @@ func opFetchSend(c *runtime.Call) (func() (any, error), error) {
 		if err != nil {
 			return nil, s.fail(reg, final, u.Host, err)
 		}
-		out := head{
-			Status:     res.StatusCode,
-			StatusText: strings.TrimSpace(strings.TrimPrefix(res.Status, strconv.Itoa(res.StatusCode))),
-			Headers:    flatHeaders(res.Header),
-			URL:        final,
-			Redirected: redirected,
-		}
+		var body byte
 		switch res.StatusCode {
 		case 101, 204, 205, 304:
 			res.Body.Close()
@@ -265,17 +306,122 @@ func opFetchSend(c *runtime.Call) (func() (any, error), error) {
 				res.Body.Close()
 				break
 			}
+			whole, rest := readSmall(res)
 			s.mu.Lock()
-			s.resp = res.Body
+			if rest == nil {
+				s.whole, s.text, body = whole, isText(res.Header.Get("Content-Type")), 'w'
+			} else {
+				s.resp, body = rest, 'b'
+			}
 			s.mu.Unlock()
-			out.Body = true
 		}
-		if !out.Body {
+		if body == 0 {
 			reg.remove(s.id)
 		}
-		return out, nil
+		return packHead(res, final, redirected, body), nil
 	}, nil
 }
+
+// readSmall returns the whole body of res, closed, if it is known to be
+// at most smallBody bytes and arrives in full at once (within
+// readAheadWait over the network); otherwise the body to stream, starting
+// with any bytes already read.
+func readSmall(res *http.Response) ([]byte, io.ReadCloser) {
+	if nb, ok := res.Body.(*nextBody); ok {
+		if nb.rest == nil {
+			return nb.pre, nil
+		}
+		return nil, nb
+	}
+	n := res.ContentLength
+	if n < 0 || n > smallBody {
+		return nil, res.Body
+	}
+	a := &aheadBody{rest: res.Body, buf: make([]byte, n+1), done: make(chan struct{})}
+	a.cond.L = &a.mu
+	go a.fill()
+	t := time.NewTimer(readAheadWait)
+	defer t.Stop()
+	select {
+	case <-a.done:
+		if a.err == io.EOF && int64(a.n) == n {
+			res.Body.Close()
+			return a.buf[:n], nil
+		}
+	case <-t.C:
+		// A slow body does not hold the head back: it streams, each
+		// read taking what has come.
+	}
+	return nil, a
+}
+
+// readAheadWait is how long a small network body may take to arrive
+// after its head before the head goes to JS without it.
+const readAheadWait = 20 * time.Millisecond
+
+// aheadBody is a small response body being read whole into buf (fill),
+// and read from there: the bytes as they come, then EOF or the error.
+type aheadBody struct {
+	rest io.ReadCloser
+	buf  []byte
+	done chan struct{} // closed when fill is over
+
+	mu   sync.Mutex
+	cond sync.Cond
+	n    int   // bytes in buf
+	off  int   // bytes read from buf
+	err  error // io.EOF once all of the body was read; set before done
+}
+
+func (a *aheadBody) fill() {
+	defer close(a.done)
+	for {
+		k, err := a.rest.Read(a.buf[a.n:])
+		a.mu.Lock()
+		a.n += k
+		switch {
+		case err == io.EOF && a.n == len(a.buf)-1:
+			// All of the Content-Length, and no more.
+		case err == io.EOF:
+			err = io.ErrUnexpectedEOF
+		case err == nil && a.n == len(a.buf):
+			// More than the Content-Length said: the transport never
+			// gives that, but let the stream go on if it does.
+			err = errReadOn
+		}
+		a.err = err
+		a.cond.Broadcast()
+		a.mu.Unlock()
+		if err != nil {
+			return
+		}
+	}
+}
+
+// errReadOn ends fill with the body still open.
+var errReadOn = errors.New("read on")
+
+func (a *aheadBody) Read(p []byte) (int, error) {
+	a.mu.Lock()
+	for a.off == a.n && a.err == nil {
+		a.cond.Wait()
+	}
+	if a.off < a.n {
+		k := copy(p, a.buf[a.off:a.n])
+		a.off += k
+		a.mu.Unlock()
+		return k, nil
+	}
+	err := a.err
+	a.mu.Unlock()
+	if err == errReadOn {
+		return a.rest.Read(p)
+	}
+	return 0, err
+}
+
+// Close ends the body; a fill still under way then fails and ends.
+func (a *aheadBody) Close() error { return a.rest.Close() }
 
 // fail turns err into the TypeError fetch() rejects with, logging policy
 // refusals.
@@ -434,14 +580,22 @@ func hostPort(scheme, host string) string {
 // as the handler writes it. The handler runs on its own goroutine; it is
 // the next handler, never the worker again.
 func (s *subreq) sendNext(h *hop, in *http.Request, next runtime.NextFunc) (*http.Response, error) {
-	ctx, cancel := context.WithCancel(in.Context())
-	stop := context.AfterFunc(s.ctx, cancel)
-	r := in.Clone(ctx)
+	// The subrequest's context: it derives from the incoming request's,
+	// so it has Caddy's values, and it ends with the subrequest. A
+	// shallow copy: every field the next handler may read is replaced or
+	// shared read-only (reverse_proxy clones what it changes).
+	r := in.WithContext(s.ctx)
 	r.Method = h.method
 	r.URL = h.url
 	r.Host = h.url.Host
 	r.RequestURI = h.url.RequestURI()
-	r.Header = h.header.Clone()
+	r.Header = h.header
+	if h.follow {
+		// A handler may change the header; the next hop sends it again.
+		r.Header = h.header.Clone()
+	}
+	r.Trailer = nil
+	r.Form, r.PostForm, r.MultipartForm = nil, nil, nil
 	r.ContentLength = 0
 	r.TransferEncoding = nil
 	r.Body = http.NoBody
@@ -452,120 +606,217 @@ func (s *subreq) sendNext(h *hop, in *http.Request, next runtime.NextFunc) (*htt
 			r.TransferEncoding = []string{"chunked"}
 		}
 	}
-	pr, pw := io.Pipe()
-	w := &pipeWriter{header: http.Header{}, pw: pw, ready: make(chan struct{})}
+	w := &nextWriter{header: http.Header{}, ready: make(chan struct{})}
 	go func() {
-		defer stop()
-		defer cancel()
 		err := callNext(next, w, r)
 		// As a server would: a body the handler left unread is closed,
 		// so a JS stream feeding it stops.
 		r.Body.Close()
 		w.mu.Lock()
 		if !w.sent {
-			w.err = err
 			if err == nil {
-				w.sendLocked(http.StatusOK)
+				w.headLocked(http.StatusOK)
+				w.whole = true
 			} else {
-				w.sent = true
-				close(w.ready)
+				w.err = err
 			}
+			w.sent = true
+			close(w.ready)
 		}
+		pw := w.pw
 		w.mu.Unlock()
-		pw.CloseWithError(err)
+		if pw != nil {
+			pw.CloseWithError(err)
+		}
 	}()
 	select {
 	case <-w.ready:
 	case <-s.ctx.Done():
-		pr.CloseWithError(s.ctx.Err())
+		w.mu.Lock()
+		w.gone = s.ctx.Err()
+		if w.pr != nil {
+			w.pr.CloseWithError(w.gone)
+		}
+		w.mu.Unlock()
 		return nil, s.ctx.Err()
 	}
-	if w.err != nil {
-		pr.Close()
-		return nil, &nextError{w.err}
+	w.mu.Lock()
+	pre, whole, err, pr := w.pre, w.whole, w.err, w.pr
+	w.pre = nil
+	w.mu.Unlock()
+	if err != nil {
+		return nil, &nextError{err}
+	}
+	body := &nextBody{pre: pre}
+	if !whole {
+		body.rest = pr
 	}
 	return &http.Response{
-		Status:     strconv.Itoa(w.status) + " " + http.StatusText(w.status),
 		StatusCode: w.status,
 		Header:     w.sentHeader,
-		Body:       pr,
+		Body:       body,
 		Request:    r,
 	}, nil
 }
 
-// pipeWriter is the http.ResponseWriter the next handler writes a
-// same-host subrequest's response to: the status and headers go to JS on
-// the first WriteHeader, Write or Flush, then every Write waits until JS
-// has read it (the pipe has no buffer).
-type pipeWriter struct {
+// nextBody is a response body that starts with bytes already read (pre),
+// then goes on with rest, if not nil.
+type nextBody struct {
+	pre  []byte
+	rest io.ReadCloser
+}
+
+func (b *nextBody) Read(p []byte) (int, error) {
+	if len(b.pre) > 0 {
+		n := copy(p, b.pre)
+		b.pre = b.pre[n:]
+		return n, nil
+	}
+	if b.rest == nil {
+		return 0, io.EOF
+	}
+	return b.rest.Read(p)
+}
+
+func (b *nextBody) Close() error {
+	b.pre = nil
+	if b.rest != nil {
+		return b.rest.Close()
+	}
+	return nil
+}
+
+// nextWriter is the http.ResponseWriter the next handler writes a
+// same-host subrequest's response to. Like a server's, it holds the head
+// and the first bytes back until the handler flushes, returns, or writes
+// more than smallBody: a small response then reaches JS whole, with its
+// head, in one op. Past that point every Write waits until JS has read it
+// (the pipe has no buffer).
+type nextWriter struct {
 	header http.Header
-	pw     *io.PipeWriter
-	ready  chan struct{}
+	ready  chan struct{} // closed when the head is handed over
 
 	mu         sync.Mutex
+	status     int         // 0 until WriteHeader
+	sentHeader http.Header // the header at WriteHeader
+	pre        []byte      // bytes written before the head went
 	sent       bool
-	status     int
-	sentHeader http.Header
+	whole      bool // pre is the whole body
 	err        error
+	gone       error // nobody waits for the response any more
+	// The pipe of the bytes written after the head went, made then: a
+	// response that comes whole needs none.
+	pr *io.PipeReader
+	pw *io.PipeWriter
 }
 
-func (w *pipeWriter) Header() http.Header { return w.header }
+func (w *nextWriter) Header() http.Header { return w.header }
 
-func (w *pipeWriter) sendLocked(status int) {
-	w.sent = true
-	w.status = status
-	w.sentHeader = w.header.Clone()
-	close(w.ready)
+// headLocked fixes the status and headers, on the first WriteHeader,
+// Write or Flush.
+func (w *nextWriter) headLocked(status int) {
+	if w.status == 0 {
+		w.status = status
+		w.sentHeader = w.header.Clone()
+	}
 }
 
-func (w *pipeWriter) WriteHeader(status int) {
+// sendLocked hands the head over, with what was written so far as the
+// start of a body that streams on through the pipe.
+func (w *nextWriter) sendLocked() {
+	if !w.sent {
+		w.sent = true
+		w.pr, w.pw = io.Pipe()
+		if w.gone != nil {
+			w.pr.CloseWithError(w.gone)
+		}
+		close(w.ready)
+	}
+}
+
+func (w *nextWriter) WriteHeader(status int) {
 	if status >= 100 && status <= 199 && status != 101 {
 		return
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.headLocked(status)
+	w.mu.Unlock()
+}
+
+func (w *nextWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	w.headLocked(http.StatusOK)
 	if !w.sent {
-		w.sendLocked(status)
+		if len(w.pre)+len(p) <= smallBody {
+			w.pre = append(w.pre, p...)
+			w.mu.Unlock()
+			return len(p), nil
+		}
+		w.sendLocked()
 	}
+	pw := w.pw
+	w.mu.Unlock()
+	if pw == nil {
+		// The handler returned (the head went whole) yet still writes.
+		return 0, errors.New("the response is over")
+	}
+	return pw.Write(p)
 }
 
-func (w *pipeWriter) Write(p []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.pw.Write(p)
-}
-
-// FlushError sends the headers if they have not gone yet; the body is
-// never held back, so there is nothing else to flush.
-func (w *pipeWriter) FlushError() error {
-	w.WriteHeader(http.StatusOK)
+// FlushError hands the head (and the bytes held back) to JS if they have
+// not gone yet; later bytes are never held back.
+func (w *nextWriter) FlushError() error {
+	w.mu.Lock()
+	w.headLocked(http.StatusOK)
+	w.sendLocked()
+	w.mu.Unlock()
 	return nil
 }
 
-func (w *pipeWriter) Flush() { w.FlushError() }
+func (w *nextWriter) Flush() { w.FlushError() }
 
-// flatHeaders is h as "name\0value\0..." with lowercase names.
-func flatHeaders(h http.Header) string {
-	var b strings.Builder
+// writeFlatHeaders writes h to b as "name\0value\0..." with lowercase
+// names, hop-by-hop headers left out; with lead, a NUL goes before the
+// first pair too.
+func writeFlatHeaders(b *strings.Builder, h http.Header, lead bool) {
+	first := !lead
 	for name, values := range h {
-		lname := strings.ToLower(name)
+		lname := lowerName(name)
 		if hopByHop[lname] {
 			continue
 		}
 		for _, v := range values {
-			if b.Len() > 0 {
+			if !first {
 				b.WriteByte(0)
 			}
+			first = false
 			b.WriteString(lname)
 			b.WriteByte(0)
-			b.WriteString(strings.Map(func(r rune) rune {
-				if r == 0 || r == '\r' || r == '\n' {
-					return ' '
-				}
-				return r
-			}, v))
+			if strings.ContainsAny(v, "\x00\r\n") {
+				v = strings.Map(func(r rune) rune {
+					if r == 0 || r == '\r' || r == '\n' {
+						return ' '
+					}
+					return r
+				}, v)
+			}
+			b.WriteString(v)
 		}
 	}
-	return b.String()
+}
+
+// lowerName lowercases an ASCII header name, without allocating when it
+// already is.
+func lowerName(name string) string {
+	if l, ok := lowerNames[name]; ok {
+		return l
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(name)
+		}
+	}
+	return name
 }
 
 // opFetchReqWrite writes one chunk of a streamed request body; it
@@ -600,6 +851,10 @@ func opFetchReqEnd(c *runtime.Call) (any, error) {
 	return nil, nil
 }
 
+// readBufs holds the buffers op_fetch_res_read reads into; JS gets a copy
+// of the bytes read.
+var readBufs = sync.Pool{New: func() any { return new([readChunk]byte) }}
+
 // opFetchResRead reads the next chunk (up to readChunk bytes) of a
 // subrequest's response body, as it arrives: a Uint8Array, or undefined
 // at the end.
@@ -610,16 +865,26 @@ func opFetchResRead(c *runtime.Call) (func() (any, error), error) {
 		return nil, runtime.TypeError("reading a fetch() response: the subrequest was cancelled or is over")
 	}
 	s.mu.Lock()
-	body := s.resp
+	body, whole := s.resp, s.whole
+	s.whole = nil
 	s.mu.Unlock()
+	if whole != nil {
+		// The whole body came with the head: this read has it all, and
+		// the next one, finding nothing, is the end.
+		return func() (any, error) { return whole, nil }, nil
+	}
 	if body == nil {
-		return func() (any, error) { return nil, nil }, nil
+		return func() (any, error) {
+			reg.remove(s.id)
+			return nil, nil
+		}, nil
 	}
 	return func() (any, error) {
-		buf := make([]byte, readChunk)
-		n, err := body.Read(buf)
+		buf := readBufs.Get().(*[readChunk]byte)
+		defer readBufs.Put(buf)
+		n, err := body.Read(buf[:])
 		if n > 0 {
-			return buf[:n], nil
+			return bytes.Clone(buf[:n]), nil
 		}
 		if err == io.EOF {
 			reg.remove(s.id)
@@ -634,6 +899,45 @@ func opFetchResRead(c *runtime.Call) (func() (any, error), error) {
 		}
 		return nil, runtime.TypeError("reading a fetch() response: %v", err)
 	}, nil
+}
+
+// opFetchResTake returns the whole body that came with a subrequest's
+// head (flag "w"), synchronously, and ends the subrequest: a string for a
+// textual body that is valid UTF-8 and starts with no BOM (the bytes
+// again once encoded), else a Uint8Array.
+func opFetchResTake(c *runtime.Call) (any, error) {
+	reg := registryOf(c.Isolate())
+	s := reg.get(uint64(c.Int(0)))
+	if s == nil {
+		return nil, runtime.TypeError("reading a fetch() response: the subrequest was cancelled or is over")
+	}
+	s.mu.Lock()
+	whole, text := s.whole, s.text
+	s.whole = nil
+	s.mu.Unlock()
+	reg.remove(s.id)
+	if text && utf8.Valid(whole) && !bytes.HasPrefix(whole, []byte("\xEF\xBB\xBF")) {
+		return string(whole), nil
+	}
+	if whole == nil {
+		whole = []byte{}
+	}
+	return whole, nil
+}
+
+// isText reports whether a Content-Type names text: text/*, JSON,
+// JavaScript, XML, a form, or a +json or +xml type.
+func isText(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "+xml") {
+		return true
+	}
+	switch mt {
+	case "application/json", "application/javascript", "application/ecmascript", "application/xml", "application/x-www-form-urlencoded":
+		return true
+	}
+	return false
 }
 
 // opFetchAbort cancels subrequest id (an aborted signal, a cancelled

@@ -166,8 +166,15 @@ func newSubrequestPool(t *testing.T, opts *Options) (*runtime.Pool, *observer.Ob
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newSubrequestPoolSource(t, string(src), opts)
+}
+
+// newSubrequestPoolSource starts the worker src with opts (nil: the
+// defaults) and returns it with the log lines it writes.
+func newSubrequestPoolSource(t *testing.T, src string, opts *Options) (*runtime.Pool, *observer.ObservedLogs) {
+	t.Helper()
 	entry := filepath.Join(t.TempDir(), "worker.js")
-	if err := os.WriteFile(entry, src, 0o644); err != nil {
+	if err := os.WriteFile(entry, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
