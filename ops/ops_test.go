@@ -303,3 +303,73 @@ addEventListener("fetch", () => { throw new Error("stopImmediatePropagation did 
 		}
 	}
 }
+
+// TestPlatformObjectsSpreadEmpty checks that the objects the families
+// make keep their state out of sight: `{ ...request }` or Object.assign
+// copies nothing, as with the platform's own objects, whose state is in
+// internal slots. (itty-router builds its handlers' options by spreading
+// the request through a Proxy, and saw the family's internals.)
+func TestPlatformObjectsSpreadEmpty(t *testing.T) {
+	p := opstest.NewPool(t, ops.All(), `export default { fetch() { return new Response("ok"); } };`)
+	got := opstest.Eval(t, p, `
+const rs = new ReadableStream({ type: "bytes" });
+const ws = new WritableStream();
+const ts = new TransformStream();
+let byobRequest;
+const pulled = new ReadableStream({ type: "bytes", pull(c) { byobRequest = c.byobRequest; c.byobRequest.respond(1); } });
+await pulled.getReader({ mode: "byob" }).read(new Uint8Array(4));
+const objs = {
+  Request: new Request("http://x/", { method: "POST", body: "x" }),
+  RequestGet: new Request("http://x/"),
+  Response: new Response("x"),
+  ResponseJson: Response.json({}),
+  ResponseError: Response.error(),
+  ResponseRedirect: Response.redirect("http://x/"),
+  Headers: new Headers({ a: "b" }),
+  HeadersIterator: new Headers({ a: "b" }).entries(),
+  URL: new URL("http://x/?a=1"),
+  URLParsed: URL.parse("http://x/?a=1"),
+  URLSearchParams: new URLSearchParams("a=1"),
+  searchParams: new URL("http://x/?a=1").searchParams,
+  URLSearchParamsIterator: new URLSearchParams("a=1").keys(),
+  URLPattern: new URLPattern({ pathname: "/a" }),
+  Blob: new Blob(["x"]),
+  File: new File(["x"], "f"),
+  FormData: new FormData(),
+  ReadableStream: rs,
+  ReadableStreamBYOBReader: rs.getReader({ mode: "byob" }),
+  ReadableStreamDefaultReader: new ReadableStream().getReader(),
+  ReadableStreamAsyncIterator: new ReadableStream().values(),
+  ReadableStreamBYOBRequest: byobRequest,
+  WritableStream: ws,
+  WritableStreamDefaultWriter: ws.getWriter(),
+  TransformStream: ts,
+  ByteLengthQueuingStrategy: new ByteLengthQueuingStrategy({ highWaterMark: 1 }),
+  CountQueuingStrategy: new CountQueuingStrategy({ highWaterMark: 1 }),
+  TextEncoder: new TextEncoder(),
+  TextDecoder: new TextDecoder(),
+  TextDecoderStream: new TextDecoderStream(),
+  CompressionStream: new CompressionStream("gzip"),
+  AbortController: new AbortController(),
+  AbortSignal: AbortSignal.abort(),
+  CustomEvent: new CustomEvent("x"),
+  MessageChannel: new MessageChannel(),
+  DOMException: new DOMException("x"),
+};
+let controllers = [];
+new ReadableStream({ start(c) { controllers.push(["ReadableStreamDefaultController", c]); } });
+new ReadableStream({ type: "bytes", start(c) { controllers.push(["ReadableByteStreamController", c]); } });
+new WritableStream({ start(c) { controllers.push(["WritableStreamDefaultController", c]); } });
+new TransformStream({ start(c) { controllers.push(["TransformStreamDefaultController", c]); } });
+for (const [n, c] of controllers) objs[n] = c;
+const out = {};
+for (const [n, o] of Object.entries(objs)) {
+  // isTrusted is an own property of every event ([LegacyUnforgeable]).
+  const keys = Reflect.ownKeys({ ...o }).map(String).filter((k) => !(o instanceof Event && k === "isTrusted"));
+  if (keys.length) out[n] = keys;
+}
+return out;`)
+	if got != "{}" {
+		t.Errorf("spreading these objects copies their state: %s", got)
+	}
+}

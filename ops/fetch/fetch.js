@@ -493,6 +493,15 @@ function sortedPairs(h) {
   return out;
 }
 
+// Each class's slots are defined hidden first (core.slotDefiner), so that
+// spreading a Request, Response or Headers shows nothing, as on Cloudflare:
+// itty-router spreads the request through a Proxy.
+const defineHeadersSlots = core.slotDefiner(kHeaderList, kGuard, kSorted);
+const defineIteratorSlots = core.slotDefiner(kIterTarget, kIterKind, kIterIndex);
+const defineRequestSlots = core.slotDefiner(kMethod, kURL, kURLRaw, kHeaders, kHeadersFlat, kBody, kRedirect, kSignal, kCf);
+const defineResponseSlots = core.slotDefiner(kStatus, kStatusText, kHeaders, kBody, kType, kURL, kRedirected);
+const defineFetchEventSlots = core.slotDefiner(kRequest, kState);
+
 function newHeaders(list, guard) {
   const h = new Headers(kInternal);
   h[kHeaderList] = list;
@@ -502,6 +511,7 @@ function newHeaders(list, guard) {
 
 class Headers {
   constructor(init = undefined) {
+    defineHeadersSlots(this);
     this[kHeaderList] = [];
     this[kGuard] = GUARD_NONE;
     this[kSorted] = null;
@@ -636,6 +646,7 @@ toStringTag(HeadersIteratorPrototype, "Headers Iterator");
 
 function newHeadersIterator(target, kind) {
   const it = ObjectCreate(HeadersIteratorPrototype);
+  defineIteratorSlots(it);
   it[kIterTarget] = target;
   it[kIterKind] = kind;
   it[kIterIndex] = 0;
@@ -961,6 +972,7 @@ function followSignal(signal) {
 
 class Request {
   constructor(input, init = undefined) {
+    defineRequestSlots(this);
     if (input === kInternal) {
       // new Request(kInternal, [method, url, urlRaw, headers, flat, body, redirect, signal, cf])
       this[kMethod] = init[0];
@@ -1171,6 +1183,7 @@ function initResponse(r, init, body, contentType, prefix) {
 
 class Response {
   constructor(body = null, init = undefined) {
+    defineResponseSlots(this);
     this[kStatus] = 200;
     this[kStatusText] = "";
     this[kHeaders] = newHeaders([], GUARD_NONE);
@@ -1412,6 +1425,7 @@ class FetchEvent extends EventBase {
   constructor(type, init = undefined) {
     if (type === kInternal) {
       super("fetch");
+      defineFetchEventSlots(this);
       this[kRequest] = init[0];
       this[kState] = init[1];
       return;
@@ -1423,6 +1437,7 @@ class FetchEvent extends EventBase {
     const request = init.request;
     if (!isRequest(request)) throw new TypeErrorCtor(`${prefix}: member request is ${describe(request)}, not a Request.`);
     super(t);
+    defineFetchEventSlots(this);
     this[kRequest] = request;
     this[kState] = null;
   }
