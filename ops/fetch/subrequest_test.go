@@ -121,7 +121,7 @@ func newOrigin(t *testing.T) *origin {
 	mux.HandleFunc("/late-chunks", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "a")
 		w.(http.Flusher).Flush()
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(1500 * time.Millisecond) // longer than TestFetchNetworkFailures' subrequest timeout
 		io.WriteString(w, "b")
 	})
 	mux.HandleFunc("/ack", func(w http.ResponseWriter, r *http.Request) {
@@ -310,12 +310,15 @@ func TestFetchNetworkFailures(t *testing.T) {
 	l.Close()
 	tlsServer := httptest.NewTLSServer(http.NotFoundHandler())
 	defer tlsServer.Close()
-	p, _ := newSubrequestPool(t, &Options{Egress: EgressPolicy{AllowPrivate: true}, SubrequestTimeout: 300 * time.Millisecond})
+	// The timeout also bounds the TLS handshake of the certificate case,
+	// which takes a few hundred milliseconds under -race on a loaded
+	// machine: 300ms made this test fail 1 run in 6.
+	p, _ := newSubrequestPool(t, &Options{Egress: EgressPolicy{AllowPrivate: true}, SubrequestTimeout: time.Second})
 	got := lines(t, "failures", call(t, p, "GET", "failures", nil, map[string]string{"x-origin": o.URL, "x-closed": closed, "x-tls": tlsServer.URL + "/"}, nil))
 	want := []string{
 		"refused|TypeError: fetch to " + closed + " failed: connection to " + l.Addr().String() + " refused",
 		"dns|TypeError: fetch to http://no-such-host.invalid/ failed: DNS lookup of no-such-host.invalid failed",
-		"timeout|TypeError: fetch to " + o.URL + "/hang failed: timed out after 300ms",
+		"timeout|TypeError: fetch to " + o.URL + "/hang failed: timed out after 1s",
 		"scheme|TypeError: fetch to ftp://example.com/ failed: only http: and https: URLs can be fetched",
 		"tls|TypeError: fetch to " + tlsServer.URL + "/ failed: TLS certificate of " + tlsServer.Listener.Addr().String() + " not accepted: ",
 		// The timeout bounds the wait for the headers, not the body.
