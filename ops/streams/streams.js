@@ -132,28 +132,6 @@ const _writeAlgorithm = SymbolCtor("[[writeAlgorithm]]");
 const _writer = SymbolCtor("[[writer]]");
 const _writeRequests = SymbolCtor("[[writeRequests]]");
 
-// Each class's slots are defined hidden when an instance is set up
-// (core.slotDefiner), so that spreading a stream, reader or controller
-// shows nothing, as with the platform's own objects.
-const defineSlots = core.slotDefiner;
-const defineReadableStreamSlots = defineSlots(_state, _reader, _storedError, _disturbed, _controller);
-const defineWritableStreamSlots = defineSlots(
-  _state, _storedError, _writer, _controller, _inFlightWriteRequest, _closeRequest,
-  _inFlightCloseRequest, _pendingAbortRequest, _writeRequests, _backpressure,
-);
-const defineTransformStreamSlots = defineSlots(_writable, _readable, _backpressure, _backpressureChangePromise, _controller);
-const defineReaderSlots = defineSlots(_stream, _closedPromise, _readRequests, _readIntoRequests);
-const defineWriterSlots = defineSlots(_stream, _readyPromise, _closedPromise);
-const defineControllerSlots = defineSlots(
-  _stream, _queue, _queueTotalSize, _started, _closeRequested, _pullAgain, _pulling,
-  _strategySizeAlgorithm, _strategyHWM, _pullAlgorithm, _cancelAlgorithm, _byobRequest,
-  _autoAllocateChunkSize, _pendingPullIntos, _abortController, _abortReason,
-  _writeAlgorithm, _closeAlgorithm, _abortAlgorithm, _transformAlgorithm, _flushAlgorithm, _finishPromise,
-);
-const defineBYOBRequestSlots = defineSlots(_controller, _view);
-const defineStrategySlots = defineSlots(_highWaterMark);
-const defineIteratorSlots = defineSlots(_reader, _preventCancel, _ongoingPromise, _isFinished);
-
 // The controllers' internal methods, called polymorphically by the streams.
 const _cancelSteps = SymbolCtor("[[CancelSteps]]");
 const _pullSteps = SymbolCtor("[[PullSteps]]");
@@ -870,7 +848,6 @@ class ReadableStreamAsyncIterator {
 
   constructor(token, reader, preventCancel) {
     if (token !== kInternal) throw illegalConstructor("ReadableStream AsyncIterator");
-    defineIteratorSlots(this);
     this[_reader] = reader;
     this[_preventCancel] = preventCancel;
     this[_ongoingPromise] = null;
@@ -1360,7 +1337,6 @@ class ReadableStreamBYOBRequest {
 
   constructor(token = undefined) {
     if (token !== kInternal) throw illegalConstructor("ReadableStreamBYOBRequest");
-    defineBYOBRequestSlots(this);
     this[_controller] = undefined;
     this[_view] = null;
   }
@@ -1440,7 +1416,6 @@ function CreateReadableByteStream(startAlgorithm, pullAlgorithm, cancelAlgorithm
 }
 
 function InitializeReadableStream(stream) {
-  defineReadableStreamSlots(stream);
   stream[_state] = "readable";
   stream[_reader] = undefined;
   stream[_storedError] = undefined;
@@ -2081,7 +2056,6 @@ function ReadableStreamReaderGenericCancel(reader, reason) {
 }
 
 function ReadableStreamReaderGenericInitialize(reader, stream) {
-  defineReaderSlots(reader);
   reader[_stream] = stream;
   stream[_reader] = reader;
   if (stream[_state] === "readable") {
@@ -2272,7 +2246,6 @@ function SetUpReadableStreamDefaultController(
   highWaterMark,
   sizeAlgorithm,
 ) {
-  defineControllerSlots(controller);
   controller[_stream] = stream;
   ResetQueue(controller);
   controller[_started] = false;
@@ -2784,7 +2757,6 @@ function SetUpReadableByteStreamController(
   highWaterMark,
   autoAllocateChunkSize,
 ) {
-  defineControllerSlots(controller);
   controller[_stream] = stream;
   controller[_pullAgain] = false;
   controller[_pulling] = false;
@@ -3096,7 +3068,6 @@ function CreateWritableStream(startAlgorithm, writeAlgorithm, closeAlgorithm, ab
 }
 
 function InitializeWritableStream(stream) {
-  defineWritableStreamSlots(stream);
   stream[_state] = "writable";
   stream[_storedError] = undefined;
   stream[_writer] = undefined;
@@ -3118,7 +3089,6 @@ function SetUpWritableStreamDefaultWriter(writer, stream, prefix) {
     const what = "the WritableStream is already locked to a writer";
     throw new TypeErrorCtor(prefix === undefined ? `Cannot get a writer: ${what}.` : `${prefix}: ${what}.`);
   }
-  defineWriterSlots(writer);
   writer[_stream] = stream;
   stream[_writer] = writer;
   const state = stream[_state];
@@ -3387,7 +3357,6 @@ function SetUpWritableStreamDefaultController(
   highWaterMark,
   sizeAlgorithm,
 ) {
-  defineControllerSlots(controller);
   controller[_stream] = stream;
   stream[_controller] = controller;
   ResetQueue(controller);
@@ -3680,7 +3649,6 @@ function InitializeTransformStream(
   readableHighWaterMark,
   readableSizeAlgorithm,
 ) {
-  defineTransformStreamSlots(stream);
   const startAlgorithm = () => startPromise;
   const writeAlgorithm = (chunk) => TransformStreamDefaultSinkWriteAlgorithm(stream, chunk);
   const abortAlgorithm = (reason) => TransformStreamDefaultSinkAbortAlgorithm(stream, reason);
@@ -3733,7 +3701,6 @@ function TransformStreamUnblockWrite(stream) {
 // Transform streams: default controllers.
 
 function SetUpTransformStreamDefaultController(stream, controller, transformAlgorithm, flushAlgorithm, cancelAlgorithm) {
-  defineControllerSlots(controller);
   controller[_stream] = stream;
   stream[_controller] = controller;
   controller[_transformAlgorithm] = transformAlgorithm;
@@ -3968,7 +3935,6 @@ class ByteLengthQueuingStrategy {
   constructor(init) {
     const prefix = constructPrefix("ByteLengthQueuingStrategy");
     if (arguments.length < 1) throw argCountError(prefix, 1, 0);
-    defineStrategySlots(this);
     this[_highWaterMark] = toQueuingStrategyInit(init, prefix);
   }
 
@@ -3995,7 +3961,6 @@ class CountQueuingStrategy {
   constructor(init) {
     const prefix = constructPrefix("CountQueuingStrategy");
     if (arguments.length < 1) throw argCountError(prefix, 1, 0);
-    defineStrategySlots(this);
     this[_highWaterMark] = toQueuingStrategyInit(init, prefix);
   }
 
