@@ -493,15 +493,6 @@ function sortedPairs(h) {
   return out;
 }
 
-// Each class's slots are defined hidden first (core.slotDefiner), so that
-// spreading a Request, Response or Headers shows nothing, as on Cloudflare:
-// itty-router spreads the request through a Proxy.
-const defineHeadersSlots = core.slotDefiner(kHeaderList, kGuard, kSorted);
-const defineIteratorSlots = core.slotDefiner(kIterTarget, kIterKind, kIterIndex);
-const defineRequestSlots = core.slotDefiner(kMethod, kURL, kURLRaw, kHeaders, kHeadersFlat, kBody, kRedirect, kSignal, kCf);
-const defineResponseSlots = core.slotDefiner(kStatus, kStatusText, kHeaders, kBody, kType, kURL, kRedirected);
-const defineFetchEventSlots = core.slotDefiner(kRequest, kState);
-
 function newHeaders(list, guard) {
   const h = new Headers(kInternal);
   h[kHeaderList] = list;
@@ -511,7 +502,6 @@ function newHeaders(list, guard) {
 
 class Headers {
   constructor(init = undefined) {
-    defineHeadersSlots(this);
     this[kHeaderList] = [];
     this[kGuard] = GUARD_NONE;
     this[kSorted] = null;
@@ -646,7 +636,6 @@ toStringTag(HeadersIteratorPrototype, "Headers Iterator");
 
 function newHeadersIterator(target, kind) {
   const it = ObjectCreate(HeadersIteratorPrototype);
-  defineIteratorSlots(it);
   it[kIterTarget] = target;
   it[kIterKind] = kind;
   it[kIterIndex] = 0;
@@ -970,9 +959,33 @@ function followSignal(signal) {
   return signal;
 }
 
+// A Request's slots live in a private record (core.slotAccessors), so
+// that spreading one shows nothing, as on Cloudflare: routers such as
+// itty-router spread the request through a Proxy, which must not meet
+// the slots. Reading them stays r[kMethod].
+const requestSlots = [kMethod, kURL, kURLRaw, kHeaders, kHeadersFlat, kBody, kRedirect, kSignal, kCf];
+function newRequestRecord() {
+  return {
+    __proto__: null,
+    [kMethod]: undefined,
+    [kURL]: undefined,
+    [kURLRaw]: undefined,
+    [kHeaders]: undefined,
+    [kHeadersFlat]: undefined,
+    [kBody]: undefined,
+    [kRedirect]: undefined,
+    [kSignal]: undefined,
+    [kCf]: undefined,
+  };
+}
+
 class Request {
+  #slots = newRequestRecord();
+  static {
+    core.slotAccessors(Request.prototype, requestSlots, (o) => (o !== null && typeof o === "object" && #slots in o ? o.#slots : undefined));
+  }
+
   constructor(input, init = undefined) {
-    defineRequestSlots(this);
     if (input === kInternal) {
       // new Request(kInternal, [method, url, urlRaw, headers, flat, body, redirect, signal, cf])
       this[kMethod] = init[0];
@@ -1183,7 +1196,6 @@ function initResponse(r, init, body, contentType, prefix) {
 
 class Response {
   constructor(body = null, init = undefined) {
-    defineResponseSlots(this);
     this[kStatus] = 200;
     this[kStatusText] = "";
     this[kHeaders] = newHeaders([], GUARD_NONE);
@@ -1425,7 +1437,6 @@ class FetchEvent extends EventBase {
   constructor(type, init = undefined) {
     if (type === kInternal) {
       super("fetch");
-      defineFetchEventSlots(this);
       this[kRequest] = init[0];
       this[kState] = init[1];
       return;
@@ -1437,7 +1448,6 @@ class FetchEvent extends EventBase {
     const request = init.request;
     if (!isRequest(request)) throw new TypeErrorCtor(`${prefix}: member request is ${describe(request)}, not a Request.`);
     super(t);
-    defineFetchEventSlots(this);
     this[kRequest] = request;
     this[kState] = null;
   }

@@ -466,13 +466,8 @@ function update(params) {
   parts[HREF] = href;
 }
 
-// Slots are defined hidden first (core.slotDefiner), so that spreading a
-// URL or URLSearchParams shows nothing, as with the platform's own.
-const defineParamsSlots = core.slotDefiner(kList, kURL);
-
 class URLSearchParams {
   constructor(init = "") {
-    defineParamsSlots(this);
     this[kList] = initList(init);
     this[kURL] = null;
   }
@@ -648,11 +643,8 @@ ObjectDefineProperty(URLSearchParamsIteratorPrototype, SymbolToStringTag, {
   configurable: true,
 });
 
-const defineIteratorSlots = core.slotDefiner(kIterTarget, kIterKind, kIterIndex);
-
 function newIterator(params, kind) {
   const it = ObjectCreate(URLSearchParamsIteratorPrototype);
-  defineIteratorSlots(it);
   it[kIterTarget] = params;
   it[kIterKind] = kind;
   it[kIterIndex] = 0;
@@ -697,8 +689,6 @@ function resetParams(url) {
   }
 }
 
-const defineURLSlots = core.slotDefiner(kParts, kParams);
-
 class URL {
   constructor(url, base = undefined) {
     requireArgs(arguments.length, 1, "Failed to construct 'URL'");
@@ -710,7 +700,6 @@ class URL {
       res = opParse(url, base);
     }
     if (typeof res !== "string") throw invalidURL(url, base, res);
-    defineURLSlots(this);
     this[kParts] = splitComponents(res);
     this[kParams] = null;
   }
@@ -730,7 +719,6 @@ class URL {
     else res = opParse(url, toUSVString(base));
     if (typeof res !== "string") return null;
     const u = ObjectCreate(URLPrototype);
-    defineURLSlots(u);
     u[kParts] = splitComponents(res);
     u[kParams] = null;
     return u;
@@ -838,7 +826,6 @@ class URL {
     let params = this[kParams];
     if (params === null) {
       params = ObjectCreate(URLSearchParamsPrototype);
-      defineParamsSlots(params);
       const parts = this[kParts];
       params[kList] = parts[FLAGS] & HAS_QUERY ? formParse(parts[QUERY]) : [];
       params[kURL] = this;
